@@ -1,0 +1,168 @@
+"""locales/ on disk: the POT and PO files of a project, their headers, update and compile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lingopress.config import Config, LocaleConfig
+from lingopress.errors import CatalogError
+from lingopress.merge import MergeSummary, merge_catalogs
+from lingopress.mofile import mo_bytes
+from lingopress.pofile import Catalog, Message, read_po, save_po, write_atomic
+
+__all__ = [
+    "domains",
+    "read_pot",
+    "read_locale_po",
+    "po_header_fields",
+    "update_project",
+    "UpdateReport",
+    "compile_project",
+]
+
+
+def domains(config: Config) -> list[str]:
+    """The domains whose POT exists, sorted (``site`` and one per article)."""
+    if not config.locales_dir.is_dir():
+        return []
+    return sorted(p.stem for p in config.locales_dir.glob("*.pot"))
+
+
+def read_pot(config: Config, domain: str) -> Catalog:
+    path = config.pot_path(domain)
+    return read_po(path, config.relative(path))
+
+
+def read_locale_po(config: Config, locale: str, domain: str) -> Catalog | None:
+    """The locale's PO file for ``domain``, or None when it does not exist yet."""
+    path = config.po_path(locale, domain)
+    if not path.is_file():
+        return None
+    return read_po(path, config.relative(path))
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def po_header_fields(
+    locale: LocaleConfig, domain: str, pot: Catalog, old: dict[str, str] | None
+) -> dict[str, str]:
+    """The header of a locale's PO file: translator fields kept, language fields from CLDR."""
+    pot_fields = pot.header_fields()
+    fields = dict(old or {})
+    defaults = {
+        "Project-Id-Version": pot_fields.get("Project-Id-Version", domain),
+        "Report-Msgid-Bugs-To": pot_fields.get("Report-Msgid-Bugs-To", ""),
+        "POT-Creation-Date": pot_fields.get("POT-Creation-Date", ""),
+        "PO-Revision-Date": _now(),
+        "Last-Translator": "",
+        "Language-Team": f"{locale.info.english_name}",
+        "Language": locale.name,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": locale.info.plural_forms,
+    }
+    result = {key: fields.get(key, value) for key, value in defaults.items()}
+    # What follows the template and CLDR, not the translator.
+    result["Project-Id-Version"] = defaults["Project-Id-Version"]
+    result["POT-Creation-Date"] = defaults["POT-Creation-Date"]
+    result["Language"] = locale.name
+    result["Content-Type"] = "text/plain; charset=UTF-8"
+    result["Content-Transfer-Encoding"] = "8bit"
+    result["Plural-Forms"] = locale.info.plural_forms
+    for key, value in fields.items():
+        if key not in result:
+            result[key] = value
+    return result
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What ``update`` did to each PO file."""
+
+    files: dict[str, MergeSummary] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+
+def update_project(
+    config: Config,
+    locales: list[str],
+    *,
+    fuzzy_matching: bool = True,
+    purge_obsolete: bool = False,
+) -> UpdateReport:
+    """Merge every POT into the PO files of ``locales``, creating missing ones.
+
+    Every file is read and merged before anything is written, so a broken PO file
+    stops the update with nothing half done.
+    """
+    report = UpdateReport()
+    pots = {domain: read_pot(config, domain) for domain in domains(config)}
+    if not pots:
+        raise CatalogError("no POT files: run 'invoke extract' first", config.relative(config.locales_dir))
+    planned: list[tuple[Path, Catalog]] = []
+    for name in locales:
+        locale = config.locale(name)
+        for domain, pot in pots.items():
+            path = config.po_path(name, domain)
+            old = read_locale_po(config, name, domain)
+            rel = config.relative(path)
+            if old is None:
+                old = Catalog(path=rel)
+                old.header = Message("")
+                report.created.append(rel)
+            merged, summary = merge_catalogs(
+                pot,
+                old,
+                fuzzy_matching=fuzzy_matching,
+                keep_obsolete=not purge_obsolete,
+                nplurals=locale.info.nplurals,
+            )
+            old_fields = old.header_fields() if old.header.msgstr[0] else None
+            fields = po_header_fields(locale, domain, pot, old_fields)
+            if old_fields is not None and _same_messages(old, merged):
+                fields["PO-Revision-Date"] = old_fields.get("PO-Revision-Date", fields["PO-Revision-Date"])
+            merged.set_header_fields(fields)
+            merged.header.flags = [f for f in merged.header.flags if f != "fuzzy"]
+            if not merged.header.translator_comments:
+                merged.header.translator_comments = [
+                    f"{locale.info.english_name} translation of the {domain!r} domain.",
+                    "",
+                ]
+            report.files[rel] = summary
+            planned.append((path, merged))
+    for path, catalog in planned:
+        if save_po(path, catalog):
+            report.written.append(config.relative(path))
+    return report
+
+
+def _same_messages(old: Catalog, new: Catalog) -> bool:
+    from lingopress.pofile import format_po
+
+    probe_old, probe_new = Catalog(messages=old.messages, obsolete=old.obsolete), Catalog(
+        messages=new.messages, obsolete=new.obsolete
+    )
+    return format_po(probe_old) == format_po(probe_new)
+
+
+def compile_project(config: Config, locales: list[str]) -> list[Path]:
+    """Write ``build/locale/<lang>/LC_MESSAGES/<domain>.mo`` for every PO file; returns those written."""
+    written = []
+    for name in locales:
+        for domain in domains(config):
+            catalog = read_locale_po(config, name, domain)
+            if catalog is None:
+                continue
+            path = config.mo_path(name, domain)
+            if write_atomic(path, mo_bytes(catalog)):
+                written.append(path)
+    return written

@@ -1,0 +1,269 @@
+"""Articles and templates -> POT catalogs: one domain per article slug, ``site`` for templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.extract import extract as babel_extract
+from jinja2.ext import babel_extract as jinja2_extract
+
+from lingopress.config import SITE_DOMAIN, Config
+from lingopress.errors import SourceError, TemplateError
+from lingopress.pofile import Catalog, Message, format_po, write_atomic
+from lingopress.segment import BodySegmenter, Segment
+from lingopress.source import Article, find_articles, read_article
+from lingopress.values import format_value, tokenize
+
+__all__ = [
+    "Extraction",
+    "article_segments",
+    "article_catalog",
+    "template_catalog",
+    "extract_project",
+    "pot_text",
+    "write_pots",
+    "stale_pots",
+    "TEMPLATE_KEYWORDS",
+    "BRACE_FLAG",
+]
+
+BRACE_FLAG = "python-brace-format"
+TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+_DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from a project: the articles and a POT catalog per domain."""
+
+    articles: tuple[Article, ...]
+    catalogs: dict[str, Catalog]
+
+
+def article_segments(article: Article, segmenter: BodySegmenter) -> list[Segment]:
+    """The article's messages in page order: title, description, then the body's blocks.
+
+    Raises :class:`SourceError` at the block's line for a placeholder that is not a
+    known value name.
+    """
+    found = [Segment("title", article.title, article.title_line)]
+    if article.description:
+        found.append(Segment("description", article.description, article.description_line))
+    found.extend(segmenter.segments(article.body, article.body_line))
+    for segment in found:
+        for token in tokenize(segment.text):
+            if token.error is not None:
+                raise SourceError(token.error, article.path, segment.line)
+            if token.field is None:
+                continue
+            if not token.is_bare_name:
+                raise SourceError(
+                    f"placeholder {{{token.field}}} must be a bare value name",
+                    article.path,
+                    segment.line,
+                )
+            if token.field not in article.values:
+                known = ", ".join(article.values) or "none defined"
+                raise SourceError(
+                    f"unknown value {{{token.field}}} (values: {known})", article.path, segment.line
+                )
+    return found
+
+
+def _add(
+    catalog: Catalog,
+    index: dict[tuple[str | None, str], Message],
+    msgid: str,
+    reference: str,
+    comments: Iterable[str],
+    context: str | None = None,
+    plural: str | None = None,
+) -> None:
+    key = (context, msgid)
+    message = index.get(key)
+    if message is None:
+        message = Message(msgid=msgid, msgctxt=context, msgid_plural=plural)
+        if plural is not None:
+            message.msgstr = ["", ""]
+        index[key] = message
+        catalog.messages.append(message)
+    if reference not in message.references:
+        message.references.append(reference)
+    for comment in comments:
+        if comment not in message.extracted_comments:
+            message.extracted_comments.append(comment)
+    has_fields = any(t.field is not None for t in tokenize(msgid))
+    if plural is not None:
+        has_fields = has_fields or any(t.field is not None for t in tokenize(plural))
+    if has_fields and BRACE_FLAG not in message.flags:
+        message.flags.append(BRACE_FLAG)
+
+
+def article_catalog(article: Article, segments: list[Segment], source_locale: Locale) -> Catalog:
+    """The POT catalog of one article: a message per distinct block text."""
+    catalog = Catalog()
+    index: dict[tuple[str | None, str], Message] = {}
+    for segment in segments:
+        comments = [segment.kind]
+        for name in dict.fromkeys(t.field for t in tokenize(segment.text) if t.field):
+            shown = format_value(article.values[name], source_locale)
+            comments.append(f"{{{name}}} = {shown}")
+        _add(
+            catalog,
+            index,
+            segment.text,
+            f"{article.path}:{segment.line}",
+            comments,
+            context=segment.context,
+        )
+    return catalog
+
+
+def template_catalog(config: Config) -> Catalog:
+    """Messages of the Jinja2 templates (``_``, ``gettext``, ``ngettext``, ``pgettext`` calls)."""
+    catalog = Catalog()
+    index: dict[tuple[str | None, str], Message] = {}
+    templates = sorted(config.templates_dir.rglob("*.html")) if config.templates_dir.is_dir() else []
+    for path in templates:
+        name = config.relative(path)
+        options = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
+        try:
+            with path.open("rb") as handle:
+                found = list(
+                    babel_extract(
+                        jinja2_extract,
+                        handle,
+                        keywords=TEMPLATE_KEYWORDS,
+                        comment_tags=("Translators:",),
+                        options=options,
+                        strip_comment_tags=False,
+                    )
+                )
+        except Exception as exc:  # Jinja2 raises TemplateSyntaxError with a line number
+            line = getattr(exc, "lineno", None)
+            raise TemplateError(f"cannot extract strings: {exc}", name, line) from exc
+        for lineno, messages, comments, context in found:
+            if isinstance(messages, str):
+                msgid, plural = messages, None
+            else:
+                msgid, plural = messages[0], messages[1]
+            if not msgid:
+                continue
+            _add(catalog, index, msgid, f"{name}:{lineno}", comments, context=context, plural=plural)
+    return catalog
+
+
+def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> Extraction:
+    """Read every article and template of the project; nothing is written."""
+    segmenter = segmenter or BodySegmenter()
+    source_locale = config.source_locale.babel
+    articles: list[Article] = []
+    catalogs: dict[str, Catalog] = {}
+    slugs: dict[str, str] = {}
+    for path in find_articles(config.source_dir):
+        article = read_article(path, config.relative(path))
+        if article.slug in slugs:
+            raise SourceError(
+                f"slug {article.slug!r} is already used by {slugs[article.slug]}", article.path, 1
+            )
+        slugs[article.slug] = article.path
+        articles.append(article)
+        catalogs[article.slug] = article_catalog(
+            article, article_segments(article, segmenter), source_locale
+        )
+    catalogs[SITE_DOMAIN] = template_catalog(config)
+    return Extraction(tuple(articles), catalogs)
+
+
+def _creation_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    )
+    return moment.strftime(_DATE_FORMAT)
+
+
+def pot_header(domain: str, config: Config, creation_date: str) -> Message:
+    fields = {
+        "Project-Id-Version": f"{config.site_name or 'lingopress'} {domain}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": creation_date,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=INTEGER; plural=EXPRESSION;",
+        "Generated-By": "lingopress",
+    }
+    header = Message("", flags=["fuzzy"])
+    header.translator_comments = [
+        f"Translation template for the {domain!r} domain.",
+        "Generated from the sources by 'invoke extract': do not edit.",
+        "",
+    ]
+    header.msgstr = ["".join(f"{k}: {v}\n" for k, v in fields.items())]
+    return header
+
+
+def pot_text(domain: str, catalog: Catalog, config: Config, creation_date: str) -> str:
+    catalog.header = pot_header(domain, config, creation_date)
+    return format_po(catalog)
+
+
+def _planned(config: Config, catalogs: dict[str, Catalog]) -> dict[Path, str | None]:
+    """The POT text each domain should have; None where the existing file is already right.
+
+    The creation date is ``SOURCE_DATE_EPOCH`` when set; otherwise a POT whose messages
+    did not change keeps its old date, so that it is not rewritten.
+    """
+    plan: dict[Path, str | None] = {}
+    pinned = "SOURCE_DATE_EPOCH" in os.environ
+    for domain, catalog in catalogs.items():
+        path = config.pot_path(domain)
+        old = path.read_text("utf-8") if path.is_file() else None
+        date = _creation_date()
+        if old is not None and not pinned:
+            match = re.search(r'^"POT-Creation-Date: ([^\\"]*)', old, re.M)
+            if match:
+                date = match.group(1)
+        text = pot_text(domain, catalog, config, date)
+        if text == old:
+            plan[path] = None
+        elif date != _creation_date() and not pinned:
+            plan[path] = pot_text(domain, catalog, config, _creation_date())
+        else:
+            plan[path] = text
+    return plan
+
+
+def stale_pots(config: Config, catalogs: dict[str, Catalog]) -> list[Path]:
+    """POT files that are missing or differ from what extraction produces (besides their date),
+    and POT files of domains that no longer exist."""
+    stale = [path for path, text in _planned(config, catalogs).items() if text is not None]
+    known = {config.pot_path(d) for d in catalogs}
+    if config.locales_dir.is_dir():
+        stale.extend(p for p in sorted(config.locales_dir.glob("*.pot")) if p not in known)
+    return stale
+
+
+def write_pots(config: Config, catalogs: dict[str, Catalog]) -> list[Path]:
+    """Write every POT that changed (atomically); remove POTs of deleted articles."""
+    written = []
+    for path, text in _planned(config, catalogs).items():
+        if text is not None and write_atomic(path, text.encode("utf-8")):
+            written.append(path)
+    known = {config.pot_path(d) for d in catalogs}
+    for path in sorted(config.locales_dir.glob("*.pot")):
+        if path not in known:
+            path.unlink()
+            written.append(path)
+    return written

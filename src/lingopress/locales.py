@@ -1,0 +1,78 @@
+"""Locale names, BCP 47 tags, plural forms and text direction, all from CLDR (Babel)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+__all__ = ["LocaleInfo", "locale_info", "is_locale_name"]
+
+_NAME_RE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleInfo:
+    """What the pipeline needs to know about one locale."""
+
+    name: str
+    """The gettext/Babel identifier, e.g. ``sr_Latn``; also the folder name under locales/."""
+    tag: str
+    """The BCP 47 tag as written in ``<html lang>``: ``sr-Latn``."""
+    path_tag: str
+    """The lower-case tag used in URLs: ``sr-latn``."""
+    direction: str
+    """``ltr`` or ``rtl``."""
+    native_name: str
+    """The language's name in itself, capitalised for a menu: ``Srpski (latinica)``."""
+    english_name: str
+    nplurals: int
+    plural_expr: str
+
+    @property
+    def plural_forms(self) -> str:
+        """The PO header value, e.g. ``nplurals=2; plural=(n != 1);``."""
+        return f"nplurals={self.nplurals}; plural={self.plural_expr};"
+
+    @property
+    def babel(self) -> Locale:
+        return Locale.parse(self.name)
+
+
+def is_locale_name(name: str) -> bool:
+    """Whether ``name`` has the shape of a gettext locale identifier (``de``, ``sr_Latn``, ``pt_BR``).
+
+    >>> is_locale_name("sr_Latn"), is_locale_name("../../x"), is_locale_name("de-DE")
+    (True, False, False)
+    """
+    return _NAME_RE.fullmatch(name) is not None
+
+
+@cache
+def locale_info(name: str) -> LocaleInfo:
+    """Describe the locale ``name``; raise ValueError when CLDR does not know it."""
+    if not is_locale_name(name):
+        raise ValueError(f"{name!r} is not a locale identifier (expected e.g. 'de' or 'sr_Latn')")
+    try:
+        locale = Locale.parse(name)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValueError(f"{name!r} is not a locale known to CLDR") from exc
+    if str(locale) != name:
+        raise ValueError(f"{name!r} is not a canonical locale identifier (CLDR says {locale})")
+    tag = name.replace("_", "-")
+    plural = get_plural(locale)
+    native = locale.get_display_name(locale) or name
+    native = native[:1].upper() + native[1:]
+    return LocaleInfo(
+        name=name,
+        tag=tag,
+        path_tag=tag.lower(),
+        direction=locale.character_order == "right-to-left" and "rtl" or "ltr",
+        native_name=native,
+        english_name=locale.get_display_name("en") or name,
+        nplurals=plural.num_plurals,
+        plural_expr=plural.plural_expr,
+    )

@@ -1,0 +1,256 @@
+"""Article + translations + values -> one HTML page for one locale (Jinja2 templates).
+
+Translations are text. A translation that fails a content check (placeholders,
+links, markup, raw HTML) is not used: the block falls back to the source text
+and says so with ``lang``. Template strings are escaped before their values are
+put in, so a translator cannot inject markup through ``site.po`` either.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from lingopress.checks import render_safe
+from lingopress.config import Config
+from lingopress.errors import TemplateError
+from lingopress.locales import LocaleInfo
+from lingopress.pofile import Catalog
+from lingopress.segment import BodySegmenter, Segment, Translation
+from lingopress.source import Article
+from lingopress.values import format_value, tokenize
+
+__all__ = ["Translations", "Renderer", "LanguageLink", "reading_minutes"]
+
+Key = tuple[str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Translations:
+    """The usable translations of one domain in one locale: translated, not fuzzy, safe."""
+
+    entries: Mapping[Key, tuple[str, ...]]
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog | None) -> Translations:
+        if catalog is None:
+            return cls({})
+        entries: dict[Key, tuple[str, ...]] = {}
+        for message in catalog.messages:
+            if not message.translated:
+                continue
+            sources = [message.msgid] + ([message.msgid_plural] if message.msgid_plural else [])
+            if all(render_safe(sources[min(i, len(sources) - 1)], form) for i, form in enumerate(message.msgstr)):
+                entries[message.key] = tuple(message.msgstr)
+        return cls(entries)
+
+    @classmethod
+    def identity(cls) -> Translations:
+        return cls({})
+
+    def get(self, context: str | None, msgid: str) -> tuple[str, ...] | None:
+        return self.entries.get((context, msgid))
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageLink:
+    """One entry of the language switcher."""
+
+    tag: str
+    native_name: str
+    href: str
+    url: str
+    current: bool
+
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff66-\uff9f]")
+_TAG_RE = re.compile(r"<[^>]+>")
+_WORDS_RE = re.compile(r"[^\W_]+")
+
+
+def reading_minutes(html: str) -> int:
+    """Minutes to read ``html``: 200 words a minute, CJK counted as 500 characters a minute.
+
+    >>> reading_minutes("<p>" + "word " * 450 + "</p>")
+    2
+    """
+    text = _TAG_RE.sub(" ", html)
+    cjk = len(_CJK_RE.findall(text))
+    words = len(_WORDS_RE.findall(_CJK_RE.sub(" ", text)))
+    return max(1, round(words / 200 + cjk / 500))
+
+
+@cache
+def _plural_function(expr: str) -> Callable[[int], int]:
+    return gettext_module.c2py(expr)  # type: ignore[attr-defined,no-any-return]
+
+
+class Renderer:
+    """Renders pages with the project's templates; one per process."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.segmenter = BodySegmenter()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def _template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(exc.message or "syntax error", self.config.relative(Path(exc.filename or name)), exc.lineno) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError("template not found", f"source/templates/{name}") from exc
+
+    def _render(self, name: str, context: dict[str, Any]) -> str:
+        template = self._template(name)
+        try:
+            return template.render(context)
+        except jinja2.TemplateError as exc:
+            lineno = getattr(exc, "lineno", None)
+            raise TemplateError(f"cannot render: {exc}", f"source/templates/{name}", lineno) from exc
+
+    # -- template strings -----------------------------------------------------------
+
+    def gettext_functions(self, locale: LocaleInfo, site: Translations) -> dict[str, Callable[..., Markup]]:
+        babel_locale = locale.babel
+        plural = _plural_function(locale.plural_expr)
+        source_plural = _plural_function(self.config.source_locale.plural_expr)
+
+        def fill(text: str, values: dict[str, Any]) -> Markup:
+            out = []
+            for token in tokenize(text):
+                if token.field is None:
+                    out.append(escape(token.text))
+                    continue
+                value = values.get(token.field, "")
+                if isinstance(value, int) and not isinstance(value, bool):
+                    value = format_decimal(value, locale=babel_locale)
+                out.append(escape(value))
+            return Markup("".join(out))
+
+        def gettext(message: str, **values: Any) -> Markup:
+            found = site.get(None, message)
+            return fill(found[0] if found else message, values)
+
+        def pgettext(context: str, message: str, **values: Any) -> Markup:
+            found = site.get(context, message)
+            return fill(found[0] if found else message, values)
+
+        def ngettext(singular: str, plural_text: str, n: int, **values: Any) -> Markup:
+            values.setdefault("num", n)
+            found = site.get(None, singular)
+            if found:
+                index = plural(n)
+                return fill(found[min(index, len(found) - 1)], values)
+            return fill(singular if source_plural(n) == 0 else plural_text, values)
+
+        return {"_": gettext, "gettext": gettext, "pgettext": pgettext, "ngettext": ngettext}
+
+    # -- article pages --------------------------------------------------------------
+
+    def article_body(self, article: Article, locale: LocaleInfo, translations: Translations) -> tuple[str, int, int]:
+        """The body's HTML, and how many blocks were translated and fell back."""
+        counts = [0, 0]
+        babel_locale = locale.babel
+        is_source = locale.name == self.config.source_locale.name
+        rtl = locale.direction == "rtl"
+
+        def translate(segment: Segment) -> Translation:
+            found = None if is_source else translations.get(segment.context, segment.text)
+            if found:
+                counts[0] += 1
+                return Translation(found[0], fallback=False)
+            counts[1] += 1
+            return Translation(segment.text, fallback=not is_source)
+
+        def fill(name: str) -> str:
+            text = str(escape(format_value(article.values[name], babel_locale)))
+            return f"<bdi>{text}</bdi>" if rtl else text
+
+        fallback = {"lang": self.config.source_locale.tag}
+        if rtl:
+            fallback["dir"] = "ltr"
+        html = self.segmenter.render(article.body, translate, fill, fallback, article.body_line)
+        return html, counts[0], counts[1]
+
+    def plain(self, article: Article, locale: LocaleInfo, translations: Translations, text: str) -> tuple[str, bool]:
+        """A front-matter string (title, description) translated, with values; and whether it fell back."""
+        is_source = locale.name == self.config.source_locale.name
+        found = None if is_source or not text else translations.get(None, text)
+        chosen = found[0] if found else text
+        babel_locale = locale.babel
+        out = []
+        for token in tokenize(chosen):
+            if token.field is not None and token.field in article.values:
+                out.append(format_value(article.values[token.field], babel_locale))
+            else:
+                out.append(token.text)
+        return "".join(out), bool(text) and not found and not is_source
+
+    def article_page(
+        self,
+        article: Article,
+        locale: LocaleInfo,
+        translations: Translations,
+        site: Translations,
+        languages: list[LanguageLink],
+        preview: bool,
+    ) -> str:
+        body, _, _ = self.article_body(article, locale, translations)
+        title, title_fallback = self.plain(article, locale, translations, article.title)
+        description, _ = self.plain(article, locale, translations, article.description)
+        title_attrs = ""
+        if title_fallback:
+            title_attrs = f' lang="{self.config.source_locale.tag}"'
+            if locale.direction == "rtl":
+                title_attrs += ' dir="ltr"'
+        babel_locale = locale.babel
+        current = next(lang for lang in languages if lang.current)
+        source_url = next(lang.url for lang in languages if lang.tag == self.config.source_locale.tag)
+        page = {
+            "lang": locale.tag,
+            "dir": locale.direction,
+            "root": "../../",
+            "title": title,
+            "title_attrs": Markup(title_attrs),
+            "description": description,
+            "url": current.url,
+            "x_default": source_url,
+            "alternates": [{"tag": lang.tag, "url": lang.url} for lang in languages],
+            "languages": languages,
+            "preview": preview,
+            "published": format_date(article.published, "long", locale=babel_locale) if article.published else None,
+            "updated": format_date(article.updated, "long", locale=babel_locale) if article.updated else None,
+            "minutes": reading_minutes(body),
+            "body": Markup(body),
+        }
+        context = {"page": page, "site_name": self.config.site_name, **self.gettext_functions(locale, site)}
+        return self._render("article.html", context)
+
+    def index_page(self, languages: list[dict[str, Any]], site: Translations) -> str:
+        locale = self.config.source_locale
+        page = {"lang": locale.tag, "dir": locale.direction, "root": "", "url": self.config.base_url + "/"}
+        context = {
+            "page": page,
+            "site_name": self.config.site_name,
+            "languages": languages,
+            **self.gettext_functions(locale, site),
+        }
+        return self._render("index.html", context)

@@ -1,0 +1,268 @@
+"""Article body <-> segments: one message per Markdown block, and the same blocks back to HTML.
+
+One Python-Markdown pipeline serves both directions. A tree processor that
+runs before inline parsing sees each block's raw inline Markdown: when
+extracting it records the block as a :class:`Segment`; when rendering it puts
+the translation in its place, which then gets the same inline treatment. So
+what is extracted is exactly what is replaced.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from lingopress.values import tokenize
+
+__all__ = [
+    "Segment",
+    "Translation",
+    "BodySegmenter",
+    "collapse",
+    "split_attr_list",
+    "MARKDOWN_EXTENSIONS",
+]
+
+MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "fenced_code", "sane_lists"]
+
+_BLOCK_KINDS = {
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "p": "paragraph",
+    "li": "list item",
+    "td": "table cell",
+    "th": "table header",
+    "dt": "term",
+    "dd": "definition",
+}
+_SKIP_TAGS = {"pre", "code", "script", "style"}
+_STASH_ONLY_RE = re.compile(r"\s*(?:\x02wzxhzdk:\d+\x03\s*)+")
+# attr_list's syntax at the end of a block: ``{: #id .class key="value"}``, ``{#id}``, ``{.class}``.
+_ATTR_LIST_RE = re.compile(r"[ \t\n]*(\{:[^}\n]*\}|\{[#.][^}\n]*\})[ \t]*$")
+_ATTR_RE = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable block: the msgid and where it comes from."""
+
+    kind: str
+    """What the block is, for translators: ``heading``, ``paragraph``, ``list item``, ..."""
+    text: str
+    """Raw inline Markdown with whitespace collapsed: the msgid."""
+    line: int
+    """1-based line in the article file."""
+    context: str | None = None
+    """``msgctxt``, when the author asked for one with ``{: msgctxt="..."}``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """What the renderer puts in a block: the text and whether it is a source-language fallback."""
+
+    text: str
+    fallback: bool
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace to one space, as msgids are stored.
+
+    >>> collapse("  a\\n  b  ")
+    'a b'
+    """
+    return " ".join(text.split())
+
+
+def split_attr_list(text: str) -> tuple[str, str]:
+    """Split a trailing attr_list (``{: .class}``) from a block's text.
+
+    >>> split_attr_list("Title {: #top }")
+    ('Title', '{: #top }')
+    >>> split_attr_list("Costs {price}")
+    ('Costs {price}', '')
+    """
+    match = _ATTR_LIST_RE.search(text)
+    if match is None:
+        return text, ""
+    return text[: match.start()], match.group(1)
+
+
+def _attr(attrs: str, name: str) -> str | None:
+    for m in _ATTR_RE.finditer(attrs):
+        if m.group(1) == name:
+            return next(g for g in m.groups()[1:] if g is not None)
+    return None
+
+
+def _without_attr(attrs: str, name: str) -> str:
+    return _ATTR_RE.sub(lambda m: "" if m.group(1) == name else m.group(0), attrs)
+
+
+class _BlockProcessor(Treeprocessor):
+    """Visits every translatable block before inline parsing (see module docstring)."""
+
+    def __init__(self, md: markdown.Markdown, owner: BodySegmenter):
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: etree.Element) -> None:
+        self.owner._visit(root, self.md, quote=False)
+
+
+class _Extension(Extension):
+    def __init__(self, owner: BodySegmenter):
+        super().__init__()
+        self.owner = owner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Raw inline HTML is not part of article or translation text: it is shown as text.
+        md.inlinePatterns.deregister("html")
+        # Before "inline" (20): the text of each block is still its raw Markdown.
+        md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
+
+
+class BodySegmenter:
+    """A reusable Markdown pipeline for article bodies (one per process; not thread-safe).
+
+    ``segments(body, first_line)`` lists the blocks; ``render(body, translate, fill)``
+    returns the body's HTML with every block's text replaced by ``translate(segment)``
+    and every ``{placeholder}`` by ``fill(name)`` (already escaped HTML).
+    """
+
+    def __init__(self) -> None:
+        self.md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _Extension(self)])
+        self._mode = "segments"
+        self._found: list[Segment] = []
+        self._body = ""
+        self._cursor = 0
+        self._cursor_line = 1
+        self._translate: Callable[[Segment], Translation] | None = None
+        self._fill: Callable[[str], str] | None = None
+        self._fallback_attrs: dict[str, str] = {}
+
+    # -- public API ---------------------------------------------------------------
+
+    def segments(self, body: str, first_line: int = 1) -> list[Segment]:
+        """The translatable blocks of ``body``; ``first_line`` is its first line in the file."""
+        self._mode = "segments"
+        self._start(body, first_line)
+        self.md.reset()
+        self.md.convert(body)
+        found, self._found = self._found, []
+        return found
+
+    def render(
+        self,
+        body: str,
+        translate: Callable[[Segment], Translation],
+        fill: Callable[[str], str],
+        fallback_attrs: dict[str, str],
+        first_line: int = 1,
+    ) -> str:
+        """HTML of ``body`` with translations and values in place.
+
+        ``fallback_attrs`` (e.g. ``{"lang": "en"}``) are set on blocks whose translation
+        is a fallback to the source text.
+        """
+        self._mode = "render"
+        self._translate, self._fill, self._fallback_attrs = translate, fill, fallback_attrs
+        self._start(body, first_line)
+        self.md.reset()
+        try:
+            return str(self.md.convert(body))
+        finally:
+            self._translate = self._fill = None
+
+    # -- the walk -----------------------------------------------------------------
+
+    def _start(self, body: str, first_line: int) -> None:
+        self._body = body
+        self._cursor = 0
+        self._cursor_line = first_line
+
+    def _line_of(self, raw: str) -> int:
+        """Line of ``raw``'s first line in the body, scanning forward from the last block."""
+        lines = raw.strip("\n").split("\n")
+        first = lines[0].strip()
+        pos = self._body.find(first, self._cursor) if first else -1
+        if pos < 0:
+            return self._cursor_line
+        self._cursor_line += self._body.count("\n", self._cursor, pos)
+        self._cursor = pos
+        line = self._cursor_line
+        last = lines[-1].strip()
+        end = self._body.find(last, pos + len(first)) if len(lines) > 1 and last else -1
+        end = end + len(last) if end >= 0 else pos + len(first)
+        self._cursor_line += self._body.count("\n", pos, end)
+        self._cursor = end
+        return line
+
+    def _visit(self, element: etree.Element, md: markdown.Markdown, quote: bool) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP_TAGS:
+                continue
+            if child.get("translate") == "no":
+                continue
+            kind = _BLOCK_KINDS.get(tag)
+            if kind is not None and child.text and child.text.strip():
+                if _STASH_ONLY_RE.fullmatch(child.text) is None:
+                    if quote and kind == "paragraph":
+                        kind = "quote"
+                    elif element.tag == "li" and kind == "paragraph":
+                        kind = "list item"
+                    self._block(child, kind, md)
+            self._visit(child, md, quote or tag == "blockquote")
+
+    def _block(self, element: etree.Element, kind: str, md: markdown.Markdown) -> None:
+        raw = element.text or ""
+        text, attrs = split_attr_list(raw)
+        if attrs and _attr(attrs, "translate") == "no":
+            return
+        context = _attr(attrs, "msgctxt") if attrs else None
+        segment = Segment(kind=kind, text=collapse(text), line=self._line_of(raw), context=context)
+        if self._mode == "segments":
+            self._found.append(segment)
+            return
+        assert self._translate is not None
+        translation = self._translate(segment)
+        new_text = self._fill_text(translation.text, md)
+        if attrs:
+            if context is not None:
+                attrs = _without_attr(attrs, "msgctxt")
+            new_text += " " + attrs if element.tag.startswith("h") else "\n" + attrs
+        element.text = new_text
+        if translation.fallback:
+            for name, value in self._fallback_attrs.items():
+                element.set(name, value)
+
+    def _fill_text(self, text: str, md: markdown.Markdown) -> str:
+        """Put values in place of ``{names}``; they bypass inline Markdown through the stash."""
+        if "{" not in text and "}" not in text:
+            return text
+        assert self._fill is not None
+        out: list[str] = []
+        for token in tokenize(text):
+            if token.field is not None:
+                out.append(md.htmlStash.store(self._fill(token.field)))
+            elif token.error is not None:
+                out.append(md.htmlStash.store(html.escape(token.text)))
+            else:
+                out.append(token.text.replace("{", "\\{").replace("}", "\\}"))
+        return "".join(out)
+
+
+def iter_text_nodes(element: etree.Element) -> Iterator[str]:
+    """All text of an element tree, in order (for tests and checks)."""
+    yield from element.itertext()

@@ -1,0 +1,145 @@
+"""source/*.md -> :class:`Article`: TOML front matter between ``+++`` lines, typed values, body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from lingopress.errors import SourceError
+from lingopress.values import Value, parse_value
+
+__all__ = ["Article", "read_article", "parse_article", "find_articles"]
+
+_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_KNOWN_KEYS = {"title", "description", "slug", "published", "updated", "values", "draft"}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One source article, validated, with the line of everything a message can come from."""
+
+    path: str
+    """Path relative to the project root, as written in references (``source/x.md``)."""
+    slug: str
+    title: str
+    description: str
+    published: dt.date | None
+    updated: dt.date | None
+    values: MappingProxyType[str, Value]
+    body: str
+    body_line: int
+    """1-based line of the body's first line in the file."""
+    title_line: int
+    description_line: int
+    value_lines: MappingProxyType[str, int]
+    digest: str
+    """A hash of the file's bytes: pages are rebuilt when it changes."""
+
+
+def find_articles(source_dir: Path) -> list[Path]:
+    """The article files of a project, sorted (templates and static files live in sub-folders)."""
+    return sorted(p for p in source_dir.glob("*.md") if p.is_file())
+
+
+def read_article(path: Path, display_path: str) -> Article:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read article: {exc.strerror}", display_path) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError("article is not valid UTF-8", display_path, line) from exc
+    return parse_article(text, display_path)
+
+
+def _key_line(lines: list[str], key: str, offset: int) -> int:
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+    for i, line in enumerate(lines):
+        if pattern.match(line):
+            return offset + i
+    return offset
+
+
+def parse_article(text: str, path: str) -> Article:
+    """Split and validate an article's front matter and body."""
+    import hashlib
+
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    text = text.replace("\r\n", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "+++":
+        raise SourceError("article must start with TOML front matter between '+++' lines", path, 1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "+++")
+    except StopIteration:
+        raise SourceError("front matter is not closed by a '+++' line", path, 1) from None
+    fm_lines = lines[1:end]
+    try:
+        meta = tomllib.loads("\n".join(fm_lines))
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) + 1 if match else 1
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise SourceError(f"invalid front matter: {message}", path, line) from exc
+    for key in meta:
+        if key not in _KNOWN_KEYS:
+            raise SourceError(
+                f"unknown front-matter key {key!r} (known: {', '.join(sorted(_KNOWN_KEYS))})",
+                path,
+                _key_line(fm_lines, key, 2),
+            )
+    for key in ("title", "slug"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise SourceError(f"front matter needs a '{key}' string", path, _key_line(fm_lines, key, 2))
+    slug = meta["slug"]
+    if not _SLUG_RE.fullmatch(slug) or slug == "site":
+        raise SourceError(
+            f"slug {slug!r} must be lower-case words joined by '-' (and not 'site')",
+            path,
+            _key_line(fm_lines, "slug", 2),
+        )
+    description = meta.get("description", "")
+    if not isinstance(description, str):
+        raise SourceError("description must be a string", path, _key_line(fm_lines, "description", 2))
+    dates: dict[str, dt.date | None] = {}
+    for key in ("published", "updated"):
+        value = meta.get(key)
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+            raise SourceError(f"{key} must be a TOML date such as 2025-01-31", path, _key_line(fm_lines, key, 2))
+        dates[key] = value
+    raw_values = meta.get("values", {})
+    if not isinstance(raw_values, dict):
+        raise SourceError("[values] must be a table", path, _key_line(fm_lines, "values", 2))
+    values_start = next((i for i, ln in enumerate(fm_lines) if ln.strip() == "[values]"), 0)
+    values: dict[str, Value] = {}
+    value_lines: dict[str, int] = {}
+    for name, spec in raw_values.items():
+        line = _key_line(fm_lines[values_start:], name, 2 + values_start)
+        value_lines[name] = line
+        try:
+            values[name] = parse_value(name, spec)
+        except ValueError as exc:
+            raise SourceError(str(exc), path, line) from None
+    return Article(
+        path=path,
+        slug=slug,
+        title=" ".join(meta["title"].split()),
+        description=" ".join(description.split()),
+        published=dates["published"],
+        updated=dates["updated"],
+        values=MappingProxyType(values),
+        body="\n".join(lines[end + 1 :]),
+        body_line=end + 2,
+        title_line=_key_line(fm_lines, "title", 2),
+        description_line=_key_line(fm_lines, "description", 2),
+        value_lines=MappingProxyType(value_lines),
+        digest=digest,
+    )

@@ -1,0 +1,174 @@
+"""Typed article values -> strings formatted for a locale (Babel/CLDR); the ``{name}`` syntax.
+
+Every Babel call is given an explicit locale and value: nothing depends on the
+system locale or on today's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Literal
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.numbers import (
+    format_compact_decimal,
+    format_decimal,
+    format_percent,
+    is_currency,
+    parse_pattern,
+)
+
+__all__ = [
+    "Value",
+    "Token",
+    "parse_value",
+    "format_value",
+    "tokenize",
+    "placeholder_names",
+]
+
+Kind = Literal["money", "number", "percent", "compact", "date"]
+KINDS: tuple[Kind, ...] = ("money", "number", "percent", "compact", "date")
+_SKELETON_RE = re.compile(r"[GyYuUrQqMLlwWdDFgEecabBhHKkjJCmsSAzZOvVXx]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One entry of an article's ``[values]`` table."""
+
+    name: str
+    kind: Kind
+    amount: Decimal | dt.date
+    currency: str | None = None
+    skeleton: str | None = None
+
+
+def parse_value(name: str, spec: object) -> Value:
+    """Validate one ``[values]`` entry; raise ValueError with a message for the author."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"value name {name!r} is not an identifier")
+    if not isinstance(spec, dict):
+        raise ValueError(f"value {name!r} must be an inline table such as {{ number = 10000 }}")
+    kinds = [k for k in spec if k in KINDS]
+    if len(kinds) != 1:
+        raise ValueError(f"value {name!r} needs exactly one of {', '.join(KINDS)}")
+    kind: Kind = kinds[0]
+    allowed = {kind, "currency"} if kind == "money" else {kind, "skeleton"} if kind == "date" else {kind}
+    extra = sorted(set(spec) - allowed)
+    if extra:
+        raise ValueError(f"value {name!r}: unknown key {extra[0]!r} for a {kind} value")
+    raw = spec[kind]
+    if kind == "date":
+        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+            raise ValueError(f"value {name!r}: date must be a TOML date such as 2025-01-01")
+        skeleton = spec.get("skeleton", "yMMMd")
+        if not isinstance(skeleton, str) or not _SKELETON_RE.fullmatch(skeleton):
+            raise ValueError(f"value {name!r}: invalid date skeleton {skeleton!r} (e.g. 'yMMMM')")
+        try:
+            format_skeleton(skeleton, raw, locale="en")
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"value {name!r}: CLDR has no date format for skeleton {skeleton!r}") from exc
+        return Value(name, kind, raw, skeleton=skeleton)
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ValueError(f"value {name!r}: {kind} must be a number")
+    amount = Decimal(str(raw))
+    if kind == "money":
+        currency = spec.get("currency")
+        if not isinstance(currency, str) or not is_currency(currency):
+            raise ValueError(f"value {name!r}: {currency!r} is not an ISO 4217 currency code")
+        return Value(name, kind, amount, currency=currency)
+    return Value(name, kind, amount)
+
+
+@cache
+def _whole_currency_pattern(locale: Locale):  # type: ignore[no-untyped-def]
+    pattern = parse_pattern(locale.currency_formats["standard"])
+    pattern.frac_prec = (0, 0)
+    return pattern
+
+
+def format_value(value: Value, locale: Locale) -> str:
+    """``value`` written the way ``locale`` writes it."""
+    amount = value.amount
+    if value.kind == "date":
+        assert isinstance(amount, dt.date) and value.skeleton is not None
+        return str(format_skeleton(value.skeleton, amount, locale=locale))
+    assert isinstance(amount, Decimal)
+    if value.kind == "money":
+        if amount == amount.to_integral_value():
+            pattern = _whole_currency_pattern(locale)
+            return str(pattern.apply(amount, locale, currency=value.currency, currency_digits=False))
+        from babel.numbers import format_currency
+
+        return str(format_currency(amount, value.currency, locale=locale))
+    if value.kind == "percent":
+        return str(format_percent(amount, locale=locale))
+    if value.kind == "compact":
+        # CLDR has no long compact form for some locales (ja): use the short one there.
+        if "long" in locale.compact_decimal_formats:
+            return str(format_compact_decimal(amount, format_type="long", locale=locale))
+        return str(format_compact_decimal(amount, format_type="short", locale=locale))
+    return str(format_decimal(amount, locale=locale))
+
+
+# --------------------------------------------------------------------------- placeholders
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A piece of a text with placeholders: literal text, or a ``{field}``."""
+
+    text: str
+    field: str | None = None
+    """The raw content between the braces, for a placeholder; None for literal text."""
+    error: str | None = None
+    """Why this piece is not valid placeholder syntax (unbalanced brace)."""
+
+    @property
+    def is_bare_name(self) -> bool:
+        return self.field is not None and self.field.isidentifier()
+
+
+_TOKEN_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into literal runs and ``{placeholders}``; ``{{``/``}}`` are literal braces.
+
+    >>> [(t.text, t.field) for t in tokenize("{a} costs {{b}}")]
+    [('', 'a'), (' costs {b}', None)]
+    """
+    tokens: list[Token] = []
+    literal: list[str] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(text):
+        literal.append(text[pos : m.start()])
+        pos = m.end()
+        found = m.group()
+        if found == "{{":
+            literal.append("{")
+        elif found == "}}":
+            literal.append("}")
+        elif found in "{}":
+            tokens.append(Token("".join(literal)))
+            literal = []
+            tokens.append(Token(found, error=f"unbalanced '{found}' (write {found * 2} for a literal brace)"))
+        else:
+            tokens.append(Token("".join(literal)))
+            literal = []
+            tokens.append(Token(found, field=m.group(1)))
+    literal.append(text[pos:])
+    tokens.append(Token("".join(literal)))
+    return [t for t in tokens if t.text or t.field is not None]
+
+
+def placeholder_names(text: str) -> list[str]:
+    """The ``{fields}`` of ``text`` in order (raw, whether or not they are bare names)."""
+    if "{" not in text:
+        return []
+    return [t.field for t in tokenize(text) if t.field is not None]
