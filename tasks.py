@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from invoke import Context, Exit, task
@@ -70,7 +70,9 @@ def extract(c: Context, check: bool = False) -> None:
         "purge_obsolete": "drop obsolete (#~) entries instead of keeping them",
     }
 )
-def update(c: Context, locale: str | None = None, no_fuzzy: bool = False, purge_obsolete: bool = False) -> None:
+def update(
+    c: Context, locale: str | None = None, no_fuzzy: bool = False, purge_obsolete: bool = False
+) -> None:
     """Merge the POT templates into every locale's PO files (fuzzy matching, obsolete entries kept)."""
     from lingopress.catalogs import update_project
 
@@ -90,7 +92,7 @@ def update(c: Context, locale: str | None = None, no_fuzzy: bool = False, purge_
 
 
 @task(help={"locale": "only this locale (or a comma-separated list)"})
-def compile(c: Context, locale: str | None = None) -> None:  # noqa: A001 (the task's name)
+def compile(c: Context, locale: str | None = None) -> None:
     """Compile the PO files to MO files under build/locale/."""
     from lingopress.catalogs import compile_project
 
@@ -108,8 +110,8 @@ def compile(c: Context, locale: str | None = None) -> None:  # noqa: A001 (the t
 )
 def build(c: Context, locale: str | None = None, force: bool = False) -> None:
     """Compile catalogs and render the localized site into build/."""
+    from lingopress.build import build_site
     from lingopress.gate import check_project
-    from lingopress.site import build_site
 
     with _user_errors():
         start = time.perf_counter()
@@ -125,7 +127,9 @@ def build(c: Context, locale: str | None = None, force: bool = False) -> None:
                 more = len(blocking) - 20
                 if more > 0:
                     print(f"... and {more} more (see 'invoke check')")
-                raise Exit("build stopped: required locales fail the check (use --force to build anyway)", code=1)
+                raise Exit(
+                    "build stopped: required locales fail the check (use --force to build anyway)", code=1
+                )
         report = build_site(config, only)
         elapsed = time.perf_counter() - start
         for name, why in report.skipped_locales.items():
@@ -140,10 +144,15 @@ def build(c: Context, locale: str | None = None, force: bool = False) -> None:
         "locale": "only this locale (or a comma-separated list)",
     }
 )
-def check(c: Context, format: str = "text", strict: bool = False, locale: str | None = None) -> None:  # noqa: A002
+def check(c: Context, format: str = "text", strict: bool = False, locale: str | None = None) -> None:
     """The CI gate: fail when a required locale is incomplete or any translation is broken."""
     from lingopress.gate import check_project
-    from lingopress.report import diagnostics_github, diagnostics_json, diagnostics_text, stats_table
+    from lingopress.report import (
+        diagnostics_github,
+        diagnostics_json,
+        diagnostics_text,
+        stats_table,
+    )
 
     if format not in ("text", "json", "github"):
         raise Exit("--format must be text, json or github", code=2)
@@ -192,10 +201,8 @@ def serve(c: Context, port: int = 8000, bind: str = "127.0.0.1") -> None:
     )
     with http.server.ThreadingHTTPServer((bind, port), handler) as server:
         print(f"serving build/ on http://{bind}:{port}/ (Ctrl+C to stop)")
-        try:
+        with suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 @task(help={"k": "only tests matching this expression", "x": "stop at the first failure"})

@@ -14,13 +14,13 @@ from lingopress.mofile import mo_bytes
 from lingopress.pofile import Catalog, Message, read_po, save_po, write_atomic
 
 __all__ = [
-    "domains",
-    "read_pot",
-    "read_locale_po",
-    "po_header_fields",
-    "update_project",
     "UpdateReport",
     "compile_project",
+    "domains",
+    "po_header_fields",
+    "read_locale_po",
+    "read_pot",
+    "update_project",
 ]
 
 
@@ -148,8 +148,9 @@ def update_project(
 def _same_messages(old: Catalog, new: Catalog) -> bool:
     from lingopress.pofile import format_po
 
-    probe_old, probe_new = Catalog(messages=old.messages, obsolete=old.obsolete), Catalog(
-        messages=new.messages, obsolete=new.obsolete
+    probe_old, probe_new = (
+        Catalog(messages=old.messages, obsolete=old.obsolete),
+        Catalog(messages=new.messages, obsolete=new.obsolete),
     )
     return format_po(probe_old) == format_po(probe_new)
 

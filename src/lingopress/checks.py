@@ -19,11 +19,11 @@ from lingopress.values import tokenize
 __all__ = [
     "Diagnostic",
     "Problem",
-    "translation_problems",
-    "placeholder_problems",
     "Stats",
     "catalog_stats",
     "count_words",
+    "placeholder_problems",
+    "translation_problems",
 ]
 
 Severity = Literal["error", "warning"]
@@ -140,14 +140,19 @@ def markup_problems(msgid: str, msgstr: str) -> list[Problem]:
     for name, pattern in (("strong emphasis (**)", _STRONG_RE), ("images (![...])", _IMAGE_RE)):
         if len(pattern.findall(plain_id)) != len(pattern.findall(plain_str)):
             problems.append(Problem("error", "markup", f"{name} markers differ from the source"))
-    ems = (len(_EM_RE.findall(_STRONG_RE.sub("", plain_id))), len(_EM_RE.findall(_STRONG_RE.sub("", plain_str))))
+    ems = (
+        len(_EM_RE.findall(_STRONG_RE.sub("", plain_id))),
+        len(_EM_RE.findall(_STRONG_RE.sub("", plain_str))),
+    )
     if ems[0] != ems[1] and (ems[0] % 2 == 0 or ems[1] % 2 == 0):
         problems.append(Problem("error", "markup", "emphasis (*) markers differ from the source"))
     if _HTML_RE.search(plain_str) and not _HTML_RE.search(plain_id):
         problems.append(Problem("error", "html", "raw HTML in the translation; the source has none"))
     if _BLOCK_START_RE.match(msgstr.lstrip()) and not _BLOCK_START_RE.match(msgid.lstrip()):
         problems.append(
-            Problem("error", "block", "translation starts with Markdown block syntax (heading, list, quote...)")
+            Problem(
+                "error", "block", "translation starts with Markdown block syntax (heading, list, quote...)"
+            )
         )
     return problems
 
@@ -159,14 +164,20 @@ def style_problems(msgid: str, msgstr: str) -> list[Problem]:
         problems.append(Problem("warning", "same-as-source", "translation is identical to the source"))
     if msgstr != msgstr.strip() or msgid != msgid.strip():
         if (msgstr[:1].isspace(), msgstr[-1:].isspace()) != (msgid[:1].isspace(), msgid[-1:].isspace()):
-            problems.append(Problem("warning", "whitespace", "leading/trailing whitespace differs from the source"))
+            problems.append(
+                Problem("warning", "whitespace", "leading/trailing whitespace differs from the source")
+            )
     if "  " in msgstr and "  " not in msgid:
         problems.append(Problem("warning", "whitespace", "double space in the translation"))
     end_id, end_str = _end_punct(msgid), _end_punct(msgstr)
     if end_id != end_str and not _equivalent_ends(end_id, end_str):
         shown = end_id or "none"
         problems.append(
-            Problem("warning", "punctuation", f"ends with {end_str or 'no punctuation'!r}, the source with {shown!r}")
+            Problem(
+                "warning",
+                "punctuation",
+                f"ends with {end_str or 'no punctuation'!r}, the source with {shown!r}",
+            )
         )
     return problems
 
@@ -190,12 +201,16 @@ def _equivalent_ends(a: str, b: str) -> bool:
 
 def translation_problems(msgid: str, msgstr: str) -> list[Problem]:
     """Every error and warning for one translated string (empty: fine)."""
-    return placeholder_problems(msgid, msgstr) + markup_problems(msgid, msgstr) + style_problems(msgid, msgstr)
+    return (
+        placeholder_problems(msgid, msgstr) + markup_problems(msgid, msgstr) + style_problems(msgid, msgstr)
+    )
 
 
 def render_safe(msgid: str, msgstr: str) -> bool:
     """Whether a translation may be put on a page: no error-level problem."""
-    return not any(p.severity == "error" for p in placeholder_problems(msgid, msgstr) + markup_problems(msgid, msgstr))
+    return not any(
+        p.severity == "error" for p in placeholder_problems(msgid, msgstr) + markup_problems(msgid, msgstr)
+    )
 
 
 # --------------------------------------------------------------------------- statistics

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from lingopress.errors import ConfigError
 from lingopress.locales import LocaleInfo, locale_info
 
-__all__ = ["Config", "LocaleConfig", "load_config", "SITE_DOMAIN"]
+__all__ = ["SITE_DOMAIN", "Config", "LocaleConfig", "load_config"]
 
 SITE_DOMAIN = "site"
 """The gettext domain of the template strings; article domains are their slugs."""
@@ -153,7 +153,7 @@ def config_from_dict(root: Path, section: dict[str, Any]) -> Config:
         if name == source_name:
             raise _error(key, "is the source locale; list only target locales")
         if not isinstance(spec, dict):
-            raise _error(key, "must be an inline table such as { status = \"required\" }")
+            raise _error(key, 'must be an inline table such as { status = "required" }')
         for sub in spec:
             if sub not in _LOCALE_KEYS:
                 raise _error(f"{key}.{sub}", f"unknown key (known: {', '.join(sorted(_LOCALE_KEYS))})")

@@ -21,16 +21,16 @@ from lingopress.source import Article, find_articles, read_article
 from lingopress.values import format_value, tokenize
 
 __all__ = [
+    "BRACE_FLAG",
+    "TEMPLATE_KEYWORDS",
     "Extraction",
-    "article_segments",
     "article_catalog",
-    "template_catalog",
+    "article_segments",
     "extract_project",
     "pot_text",
-    "write_pots",
     "stale_pots",
-    "TEMPLATE_KEYWORDS",
-    "BRACE_FLAG",
+    "template_catalog",
+    "write_pots",
 ]
 
 BRACE_FLAG = "python-brace-format"
@@ -174,18 +174,14 @@ def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> E
             )
         slugs[article.slug] = article.path
         articles.append(article)
-        catalogs[article.slug] = article_catalog(
-            article, article_segments(article, segmenter), source_locale
-        )
+        catalogs[article.slug] = article_catalog(article, article_segments(article, segmenter), source_locale)
     catalogs[SITE_DOMAIN] = template_catalog(config)
     return Extraction(tuple(articles), catalogs)
 
 
 def _creation_date() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    )
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.strftime(_DATE_FORMAT)
 
 
@@ -201,7 +197,9 @@ def pot_header(domain: str, config: Config, creation_date: str) -> Message:
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": "nplurals=INTEGER; plural=EXPRESSION;",
+        # The source language's rule, so that msgfmt can check the template; 'update'
+        # writes each locale's own rule from CLDR.
+        "Plural-Forms": config.source_locale.plural_forms,
         "Generated-By": "lingopress",
     }
     header = Message("", flags=["fuzzy"])

@@ -11,7 +11,7 @@ from lingopress.errors import CatalogError
 from lingopress.extract import extract_project, stale_pots
 from lingopress.pofile import Catalog, Message, read_po
 
-__all__ = ["CheckResult", "check_project", "check_catalog"]
+__all__ = ["CheckResult", "check_catalog", "check_project"]
 
 
 @dataclass(slots=True)
@@ -53,10 +53,12 @@ def check_catalog(
     fields = catalog.header_fields()
     header_line = catalog.header.lineno or 1
     if not catalog.header.msgstr[0]:
-        add(1, "error", "header", "no header entry (msgid \"\") with Language and Plural-Forms")
+        add(1, "error", "header", 'no header entry (msgid "") with Language and Plural-Forms')
     else:
         if fields.get("Language") != locale:
-            add(header_line, "error", "header", f"Language is {fields.get('Language')!r}, expected {locale!r}")
+            add(
+                header_line, "error", "header", f"Language is {fields.get('Language')!r}, expected {locale!r}"
+            )
         if " ".join(fields.get("Plural-Forms", "").split()) != expected_plural_forms:
             add(
                 header_line,
@@ -66,7 +68,12 @@ def check_catalog(
             )
         content_type = fields.get("Content-Type", "")
         if "charset=utf-8" not in content_type.lower().replace(" ", ""):
-            add(header_line, "error", "header", f"Content-Type must declare charset=UTF-8 (is {content_type!r})")
+            add(
+                header_line,
+                "error",
+                "header",
+                f"Content-Type must declare charset=UTF-8 (is {content_type!r})",
+            )
     pot_keys = [m.key for m in pot.messages]
     po_keys = {m.key for m in catalog.messages}
     missing = [k for k in pot_keys if k not in po_keys]
@@ -114,16 +121,26 @@ def check_project(config: Config, locales: list[str] | None = None) -> CheckResu
     extraction = extract_project(config)
     for path in stale_pots(config, extraction.catalogs):
         result.diagnostics.append(
-            Diagnostic(config.relative(path), 1, "error", "stale-pot", "template is out of date: run 'invoke extract'")
+            Diagnostic(
+                config.relative(path),
+                1,
+                "error",
+                "stale-pot",
+                "template is out of date: run 'invoke extract'",
+            )
         )
     domains = pot_domains(config) or list(extraction.catalogs)
     pots: dict[str, Catalog] = {}
     for domain in domains:
         path = config.pot_path(domain)
         try:
-            pots[domain] = read_po(path, config.relative(path)) if path.is_file() else extraction.catalogs[domain]
+            pots[domain] = (
+                read_po(path, config.relative(path)) if path.is_file() else extraction.catalogs[domain]
+            )
         except CatalogError as exc:
-            result.diagnostics.append(Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message))
+            result.diagnostics.append(
+                Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message)
+            )
             pots[domain] = extraction.catalogs.get(domain, Catalog())
     for name in locales or list(config.locales):
         locale = config.locale(name)
@@ -144,7 +161,9 @@ def check_project(config: Config, locales: list[str] | None = None) -> CheckResu
             try:
                 catalog = read_po(path, rel)
             except CatalogError as exc:
-                result.diagnostics.append(Diagnostic(rel, exc.line or 1, "error", "syntax", exc.message, name))
+                result.diagnostics.append(
+                    Diagnostic(rel, exc.line or 1, "error", "syntax", exc.message, name)
+                )
                 continue
             found, stats = check_catalog(catalog, pot, name, locale.info.plural_forms, required, rel)
             result.diagnostics.extend(found)

@@ -9,7 +9,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
-__all__ = ["LocaleInfo", "locale_info", "is_locale_name"]
+__all__ = ["LocaleInfo", "is_locale_name", "locale_info"]
 
 _NAME_RE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
 
@@ -70,7 +70,7 @@ def locale_info(name: str) -> LocaleInfo:
         name=name,
         tag=tag,
         path_tag=tag.lower(),
-        direction=locale.character_order == "right-to-left" and "rtl" or "ltr",
+        direction=(locale.character_order == "right-to-left" and "rtl") or "ltr",
         native_name=native,
         english_name=locale.get_display_name("en") or name,
         nplurals=plural.num_plurals,

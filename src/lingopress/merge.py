@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from lingopress.pofile import Catalog, Message
 from lingopress.segment import collapse
 
-__all__ = ["merge_catalogs", "FuzzyIndex", "MergeSummary"]
+__all__ = ["FuzzyIndex", "MergeSummary", "merge_catalogs"]
 
 _FORMAT_FLAG_RE = re.compile(r"(?:no-)?[\w-]+-format$")
 _WORD_RE = re.compile(r"\w+")

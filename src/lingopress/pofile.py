@@ -24,11 +24,11 @@ from lingopress.errors import CatalogError
 __all__ = [
     "Catalog",
     "Message",
+    "format_po",
     "parse_po",
     "read_po",
-    "write_atomic",
-    "format_po",
     "save_po",
+    "write_atomic",
 ]
 
 PAGE_WIDTH = 79
@@ -181,14 +181,14 @@ def _string(token: str, line: int) -> str:
     body = token[1:-1]
     if "\\" not in body:
         if '"' in body:
-            raise _Syntax('unescaped \'"\' inside a string (or text after its end)', line)
+            raise _Syntax("unescaped '\"' inside a string (or text after its end)", line)
         return body
     match = _VALID_BODY_RE.fullmatch(body)
-    if match is None or body.endswith("\\") and not body.endswith("\\\\"):
+    if match is None or (body.endswith("\\") and not body.endswith("\\\\")):
         # Either an unescaped quote ends the string early, or the closing quote is escaped.
         if _VALID_BODY_RE.fullmatch(body + '"') is not None:
             raise _Syntax("unterminated string", line)
-        raise _Syntax('unescaped \'"\' inside a string (or text after its end)', line)
+        raise _Syntax("unescaped '\"' inside a string (or text after its end)", line)
     return _unescape(body, line)
 
 
@@ -430,9 +430,8 @@ class _Parser:
         if not rest:
             raise _Syntax(f"{keyword.split('[')[0]} without a string", lineno)
         value = _string(rest, lineno)
-        if keyword == "msgctxt" or (keyword == "msgid" and self.msgstr):
-            if self.msgstr:
-                self._finish(lineno)
+        if (keyword == "msgctxt" or (keyword == "msgid" and self.msgstr)) and self.msgstr:
+            self._finish(lineno)
         if not self.has_content:
             self.start = lineno
             self.has_content = True
@@ -587,10 +586,7 @@ def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -
     """The lines GNU gettext writes for ``keyword "value"`` (``prefix`` is ``#~ `` or ``#| ``)."""
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
-    if "\n" not in value[:-1]:
-        portions = [value]
-    else:
-        portions = [p for p in re.split(r"(?<=\n)", value) if p]
+    portions = [value] if "\n" not in value[:-1] else [p for p in re.split(r"(?<=\n)", value) if p]
     out: list[str] = []
     first = True
     for raw in portions:

@@ -30,7 +30,7 @@ from lingopress.segment import BodySegmenter, Segment, Translation
 from lingopress.source import Article
 from lingopress.values import format_value, tokenize
 
-__all__ = ["Translations", "Renderer", "LanguageLink", "reading_minutes"]
+__all__ = ["LanguageLink", "Renderer", "Translations", "reading_minutes"]
 
 Key = tuple[str | None, str]
 
@@ -50,7 +50,9 @@ class Translations:
             if not message.translated:
                 continue
             sources = [message.msgid] + ([message.msgid_plural] if message.msgid_plural else [])
-            if all(render_safe(sources[min(i, len(sources) - 1)], form) for i, form in enumerate(message.msgstr)):
+            if all(
+                render_safe(sources[min(i, len(sources) - 1)], form) for i, form in enumerate(message.msgstr)
+            ):
                 entries[message.key] = tuple(message.msgstr)
         return cls(entries)
 
@@ -114,7 +116,9 @@ class Renderer:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error", self.config.relative(Path(exc.filename or name)), exc.lineno) from exc
+            raise TemplateError(
+                exc.message or "syntax error", self.config.relative(Path(exc.filename or name)), exc.lineno
+            ) from exc
         except jinja2.TemplateNotFound as exc:
             raise TemplateError("template not found", f"source/templates/{name}") from exc
 
@@ -165,7 +169,9 @@ class Renderer:
 
     # -- article pages --------------------------------------------------------------
 
-    def article_body(self, article: Article, locale: LocaleInfo, translations: Translations) -> tuple[str, int, int]:
+    def article_body(
+        self, article: Article, locale: LocaleInfo, translations: Translations
+    ) -> tuple[str, int, int]:
         """The body's HTML, and how many blocks were translated and fell back."""
         counts = [0, 0]
         babel_locale = locale.babel
@@ -190,7 +196,9 @@ class Renderer:
         html = self.segmenter.render(article.body, translate, fill, fallback, article.body_line)
         return html, counts[0], counts[1]
 
-    def plain(self, article: Article, locale: LocaleInfo, translations: Translations, text: str) -> tuple[str, bool]:
+    def plain(
+        self, article: Article, locale: LocaleInfo, translations: Translations, text: str
+    ) -> tuple[str, bool]:
         """A front-matter string (title, description) translated, with values; and whether it fell back."""
         is_source = locale.name == self.config.source_locale.name
         found = None if is_source or not text else translations.get(None, text)
@@ -236,7 +244,9 @@ class Renderer:
             "alternates": [{"tag": lang.tag, "url": lang.url} for lang in languages],
             "languages": languages,
             "preview": preview,
-            "published": format_date(article.published, "long", locale=babel_locale) if article.published else None,
+            "published": format_date(article.published, "long", locale=babel_locale)
+            if article.published
+            else None,
             "updated": format_date(article.updated, "long", locale=babel_locale) if article.updated else None,
             "minutes": reading_minutes(body),
             "body": Markup(body),

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from lingopress.checks import Diagnostic, Stats
 
-__all__ = ["stats_table", "diagnostics_text", "diagnostics_json", "diagnostics_github"]
+__all__ = ["diagnostics_github", "diagnostics_json", "diagnostics_text", "stats_table"]
 
 
 def stats_table(stats: dict[str, Stats], statuses: dict[str, str] | None = None) -> str:
@@ -29,7 +29,10 @@ def stats_table(stats: dict[str, Stats], statuses: dict[str, str] | None = None)
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = []
     for n, row in enumerate(rows):
-        cells = [cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))

@@ -22,12 +22,12 @@ from markdown.treeprocessors import Treeprocessor
 from lingopress.values import tokenize
 
 __all__ = [
+    "MARKDOWN_EXTENSIONS",
+    "BodySegmenter",
     "Segment",
     "Translation",
-    "BodySegmenter",
     "collapse",
     "split_attr_list",
-    "MARKDOWN_EXTENSIONS",
 ]
 
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "fenced_code", "sane_lists"]
@@ -125,7 +125,7 @@ class _Extension(Extension):
         super().__init__()
         self.owner = owner
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Raw inline HTML is not part of article or translation text: it is shown as text.
         md.inlinePatterns.deregister("html")
         # Before "inline" (20): the text of each block is still its raw Markdown.

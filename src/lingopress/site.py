@@ -1,12 +1,7 @@
-"""The whole build: every published locale's pages, the language index, sitemap, status, assets.
-
-The build reads everything first (articles, catalogs), decides, then writes;
-a file is rewritten only when its bytes change. It never writes to locales/.
-"""
+"""Site-wide pieces of a build: published locales, URLs, language links, sitemap, status data, assets."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,15 +9,23 @@ from xml.sax.saxutils import escape as xml_escape
 
 from lingopress.catalogs import read_locale_po
 from lingopress.checks import Stats, catalog_stats
-from lingopress.config import SITE_DOMAIN, Config
-from lingopress.extract import extract_project
+from lingopress.config import Config
 from lingopress.locales import LocaleInfo
-from lingopress.mofile import mo_bytes
 from lingopress.pofile import Catalog, write_atomic
-from lingopress.render import LanguageLink, Renderer, Translations
+from lingopress.render import LanguageLink
 from lingopress.source import Article
 
-__all__ = ["BuildReport", "build_site", "published_locales", "page_path", "page_url"]
+__all__ = [
+    "BuildReport",
+    "copy_static",
+    "language_links",
+    "locale_stats",
+    "page_path",
+    "page_url",
+    "published_locales",
+    "sitemap_xml",
+    "status_data",
+]
 
 
 @dataclass(slots=True)
@@ -47,7 +50,7 @@ def _load(config: Config, locale: str, domains: list[str]) -> dict[str, Catalog 
     return {domain: read_locale_po(config, locale, domain) for domain in domains}
 
 
-def _stats(catalogs: dict[str, Catalog | None], pots: dict[str, Catalog]) -> Stats:
+def locale_stats(catalogs: dict[str, Catalog | None], pots: dict[str, Catalog]) -> Stats:
     total = Stats()
     for domain, pot in pots.items():
         catalog = catalogs.get(domain)
@@ -77,7 +80,9 @@ def published_locales(config: Config, stats: dict[str, Stats]) -> tuple[list[Loc
     return published, skipped
 
 
-def _languages(config: Config, published: list[LocaleInfo], current: LocaleInfo, slug: str) -> list[LanguageLink]:
+def language_links(
+    config: Config, published: list[LocaleInfo], current: LocaleInfo, slug: str
+) -> list[LanguageLink]:
     return [
         LanguageLink(
             tag=info.tag,
@@ -90,12 +95,12 @@ def _languages(config: Config, published: list[LocaleInfo], current: LocaleInfo,
     ]
 
 
-def _write(report: BuildReport, config: Config, path: Path, data: bytes) -> None:
+def write_output(report: BuildReport, config: Config, path: Path, data: bytes) -> None:
     if write_atomic(path, data):
         report.written.append(config.relative(path))
 
 
-def _sitemap(config: Config, articles: list[Article], published: list[LocaleInfo]) -> str:
+def sitemap_xml(config: Config, articles: list[Article], published: list[LocaleInfo]) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -128,7 +133,12 @@ def status_data(config: Config, stats: dict[str, Stats], published: list[LocaleI
             "status": locale.status,
             "min_percent": locale.min_percent,
             "published": name in names,
-            "messages": {"total": s.total, "translated": s.translated, "fuzzy": s.fuzzy, "untranslated": s.untranslated},
+            "messages": {
+                "total": s.total,
+                "translated": s.translated,
+                "fuzzy": s.fuzzy,
+                "untranslated": s.untranslated,
+            },
             "words": {
                 "total": s.total_words,
                 "translated": s.translated_words,
@@ -140,59 +150,7 @@ def status_data(config: Config, stats: dict[str, Stats], published: list[LocaleI
     return {"source_locale": config.source_locale.name, "locales": locales}
 
 
-def build_site(config: Config, only: list[str] | None = None) -> BuildReport:
-    """Render the site into build/. ``only`` limits the target locales rendered (for sharding)."""
-    report = BuildReport()
-    extraction = extract_project(config)
-    articles = list(extraction.articles)
-    pots = extraction.catalogs
-    domains = list(pots)
-    catalogs = {name: _load(config, name, domains) for name in config.locales}
-    report.stats = {name: _stats(catalogs[name], pots) for name in config.locales}
-    published, report.skipped_locales = published_locales(config, report.stats)
-    renderer = Renderer(config)
-    targets = [info for info in published if only is None or info.name in only or info.name == config.source_locale.name]
-    for info in targets:
-        is_source = info.name == config.source_locale.name
-        locale_catalogs = catalogs.get(info.name, {})
-        site = Translations.from_catalog(locale_catalogs.get(SITE_DOMAIN)) if not is_source else Translations({})
-        preview = not is_source and config.locales[info.name].status == "preview"
-        for article in articles:
-            translations = Translations.from_catalog(locale_catalogs.get(article.slug)) if not is_source else Translations({})
-            html = renderer.article_page(
-                article, info, translations, site, _languages(config, published, info, article.slug), preview
-            )
-            _write(report, config, page_path(config, info, article.slug), html.encode("utf-8"))
-            report.pages += 1
-        if not is_source:
-            for domain, catalog in locale_catalogs.items():
-                if catalog is not None:
-                    _write(report, config, config.mo_path(info.name, domain), mo_bytes(catalog))
-    index_languages = []
-    for info in published:
-        is_source = info.name == config.source_locale.name
-        entries = []
-        for article in articles:
-            catalog = None if is_source else catalogs[info.name].get(article.slug)
-            title, _ = renderer.plain(article, info, Translations.from_catalog(catalog), article.title)
-            entries.append({"title": title, "href": f"{info.path_tag}/{article.slug}/"})
-        index_languages.append(
-            {"tag": info.tag, "dir": info.direction, "native_name": info.native_name, "articles": entries}
-        )
-    _write(report, config, config.build_dir / "index.html", renderer.index_page(index_languages, Translations({})).encode("utf-8"))
-    _write(report, config, config.build_dir / "sitemap.xml", _sitemap(config, articles, published).encode("utf-8"))
-    status = status_data(config, report.stats, published)
-    _write(
-        report,
-        config,
-        config.build_dir / "status.json",
-        (json.dumps(status, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-    )
-    _copy_static(config, report)
-    return report
-
-
-def _copy_static(config: Config, report: BuildReport) -> None:
+def copy_static(config: Config, report: BuildReport) -> None:
     if not config.static_dir.is_dir():
         return
     for path in sorted(config.static_dir.rglob("*")):

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from lingopress.errors import SourceError
 from lingopress.values import Value, parse_value
 
-__all__ = ["Article", "read_article", "parse_article", "find_articles"]
+__all__ = ["Article", "find_articles", "parse_article", "read_article"]
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _KNOWN_KEYS = {"title", "description", "slug", "published", "updated", "values", "draft"}
@@ -113,7 +113,9 @@ def parse_article(text: str, path: str) -> Article:
     for key in ("published", "updated"):
         value = meta.get(key)
         if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-            raise SourceError(f"{key} must be a TOML date such as 2025-01-31", path, _key_line(fm_lines, key, 2))
+            raise SourceError(
+                f"{key} must be a TOML date such as 2025-01-31", path, _key_line(fm_lines, key, 2)
+            )
         dates[key] = value
     raw_values = meta.get("values", {})
     if not isinstance(raw_values, dict):

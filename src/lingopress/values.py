@@ -24,12 +24,12 @@ from babel.numbers import (
 )
 
 __all__ = [
-    "Value",
     "Token",
-    "parse_value",
+    "Value",
     "format_value",
-    "tokenize",
+    "parse_value",
     "placeholder_names",
+    "tokenize",
 ]
 
 Kind = Literal["money", "number", "percent", "compact", "date"]

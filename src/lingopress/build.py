@@ -1,0 +1,110 @@
+"""The whole build: every published locale's pages, the language index, sitemap, status, assets.
+
+The build reads everything first (articles, catalogs), decides, then writes;
+a file is rewritten only when its bytes change. It never writes to locales/.
+"""
+
+from __future__ import annotations
+
+import json
+
+from lingopress.catalogs import read_locale_po
+from lingopress.config import SITE_DOMAIN, Config
+from lingopress.extract import extract_project
+from lingopress.mofile import mo_bytes
+from lingopress.pofile import Catalog
+from lingopress.render import Renderer, Translations
+from lingopress.site import (
+    BuildReport,
+    copy_static,
+    language_links,
+    locale_stats,
+    page_path,
+    published_locales,
+    sitemap_xml,
+    status_data,
+    write_output,
+)
+
+__all__ = ["build_site"]
+
+
+def _load(config: Config, locale: str, domains: list[str]) -> dict[str, Catalog | None]:
+    return {domain: read_locale_po(config, locale, domain) for domain in domains}
+
+
+def build_site(config: Config, only: list[str] | None = None) -> BuildReport:
+    """Render the site into build/. ``only`` limits the target locales rendered (for sharding)."""
+    report = BuildReport()
+    extraction = extract_project(config)
+    articles = list(extraction.articles)
+    pots = extraction.catalogs
+    domains = list(pots)
+    catalogs = {name: _load(config, name, domains) for name in config.locales}
+    report.stats = {name: locale_stats(catalogs[name], pots) for name in config.locales}
+    published, report.skipped_locales = published_locales(config, report.stats)
+    renderer = Renderer(config)
+    targets = [
+        info
+        for info in published
+        if only is None or info.name in only or info.name == config.source_locale.name
+    ]
+    for info in targets:
+        is_source = info.name == config.source_locale.name
+        locale_catalogs = catalogs.get(info.name, {})
+        site = (
+            Translations.from_catalog(locale_catalogs.get(SITE_DOMAIN)) if not is_source else Translations({})
+        )
+        preview = not is_source and config.locales[info.name].status == "preview"
+        for article in articles:
+            translations = (
+                Translations.from_catalog(locale_catalogs.get(article.slug))
+                if not is_source
+                else Translations({})
+            )
+            html = renderer.article_page(
+                article,
+                info,
+                translations,
+                site,
+                language_links(config, published, info, article.slug),
+                preview,
+            )
+            write_output(report, config, page_path(config, info, article.slug), html.encode("utf-8"))
+            report.pages += 1
+        if not is_source:
+            for domain, catalog in locale_catalogs.items():
+                if catalog is not None:
+                    write_output(report, config, config.mo_path(info.name, domain), mo_bytes(catalog))
+    index_languages = []
+    for info in published:
+        is_source = info.name == config.source_locale.name
+        entries = []
+        for article in articles:
+            catalog = None if is_source else catalogs[info.name].get(article.slug)
+            title, _ = renderer.plain(article, info, Translations.from_catalog(catalog), article.title)
+            entries.append({"title": title, "href": f"{info.path_tag}/{article.slug}/"})
+        index_languages.append(
+            {"tag": info.tag, "dir": info.direction, "native_name": info.native_name, "articles": entries}
+        )
+    write_output(
+        report,
+        config,
+        config.build_dir / "index.html",
+        renderer.index_page(index_languages, Translations({})).encode("utf-8"),
+    )
+    write_output(
+        report,
+        config,
+        config.build_dir / "sitemap.xml",
+        sitemap_xml(config, articles, published).encode("utf-8"),
+    )
+    status = status_data(config, report.stats, published)
+    write_output(
+        report,
+        config,
+        config.build_dir / "status.json",
+        (json.dumps(status, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+    )
+    copy_static(config, report)
+    return report
