@@ -86,8 +86,9 @@ def parse_article(text: str, path: str) -> Article:
         meta = tomllib.loads("\n".join(fm_lines))
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) + 1 if match else 1
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        # tomllib counts from the first front-matter line; "end of document" means the last one.
+        line = int(match.group(1)) + 1 if match else len(fm_lines) + 1
+        message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
         raise SourceError(f"invalid front matter: {message}", path, line) from exc
     for key in meta:
         if key not in _KNOWN_KEYS:

@@ -1,0 +1,145 @@
+"""Segmentation: one message per Markdown block, with its kind and source line."""
+
+from __future__ import annotations
+
+import pytest
+
+from lingopress.segment import BodySegmenter, Segment, Translation, collapse, split_attr_list
+
+BODY = """\
+Intro paragraph with *emphasis*, a [link](https://example.org/a "t")
+and `code`, wrapped over
+three lines.
+
+## A heading {: #anchor }
+
+- first item
+- second **item**
+    - nested item
+
+1. ordered one
+
+| Criterion | Value |
+|---|---|
+| Cost | {price} |
+
+> A quoted paragraph.
+
+Intro paragraph with *emphasis*, a [link](https://example.org/a "t") and `code`, wrapped over three lines.
+
+Not translated.
+{: translate="no" }
+
+<div class="refs" translate="no" markdown="1">
+
+- Reference [doi](https://doi.org/1)
+
+</div>
+
+```
+code block
+```
+
+Button text
+{: msgctxt="button" }
+"""
+
+
+@pytest.fixture(scope="module")
+def segments() -> list[Segment]:
+    return BodySegmenter().segments(BODY, first_line=10)
+
+
+def test_each_block_is_one_segment_in_document_order(segments: list[Segment]) -> None:
+    """Headings, paragraphs, list items (nested too), table cells and quotes are blocks, in order."""
+    assert [(s.kind, s.text) for s in segments] == [
+        (
+            "paragraph",
+            'Intro paragraph with *emphasis*, a [link](https://example.org/a "t") and `code`,'
+            " wrapped over three lines.",
+        ),
+        ("heading", "A heading"),
+        ("list item", "first item"),
+        ("list item", "second **item**"),
+        ("list item", "nested item"),
+        ("list item", "ordered one"),
+        ("table header", "Criterion"),
+        ("table header", "Value"),
+        ("table cell", "Cost"),
+        ("table cell", "{price}"),
+        ("quote", "A quoted paragraph."),
+        (
+            "paragraph",
+            'Intro paragraph with *emphasis*, a [link](https://example.org/a "t") and `code`,'
+            " wrapped over three lines.",
+        ),
+        ("paragraph", "Button text"),
+    ]
+
+
+def test_lines_point_at_the_block_in_the_file(segments: list[Segment]) -> None:
+    """Lines are 1-based file lines (the body starts at line 10), repeated text gets its own line."""
+    lines = BODY.split("\n")
+    for segment in segments:
+        source_line = lines[segment.line - 10]
+        assert segment.text.split()[0].lstrip("{") in source_line.replace("{", ""), segment
+    assert [s.line for s in segments if s.text.startswith("Intro")] == [10, 28]
+    assert next(s.line for s in segments if s.kind == "heading") == 14
+
+
+def test_no_translate_blocks_and_code_are_skipped(segments: list[Segment]) -> None:
+    """translate="no" (attr_list or a md_in_html div) and code blocks give no message."""
+    texts = " ".join(s.text for s in segments)
+    assert "Not translated" not in texts
+    assert "Reference" not in texts
+    assert "code block" not in texts
+
+
+def test_author_context_is_recorded(segments: list[Segment]) -> None:
+    """{: msgctxt="..."} becomes the message context and is not part of the msgid."""
+    button = segments[-1]
+    assert button.context == "button"
+    assert segments[0].context is None
+
+
+def test_render_replaces_each_block_and_marks_fallbacks() -> None:
+    """Rendering swaps in the translation, runs inline Markdown on it, and tags fallbacks."""
+    segmenter = BodySegmenter()
+
+    def translate(segment: Segment) -> Translation:
+        if segment.kind == "heading":
+            return Translation("Eine *Überschrift*", fallback=False)
+        return Translation(segment.text, fallback=True)
+
+    html = segmenter.render(BODY, translate, lambda name: "7.000 €", {"lang": "en"}, 10)
+    assert '<h2 id="anchor">Eine <em>Überschrift</em></h2>' in html
+    assert '<td lang="en">7.000 €</td>' in html
+    assert '<li lang="en">first item</li>' in html
+    assert 'translate="no"' in html
+
+
+def test_raw_html_in_a_translation_is_escaped() -> None:
+    """A translation cannot inject markup: raw HTML is shown as text."""
+    html = BodySegmenter().render(
+        "Hello.\n",
+        lambda s: Translation('<script>alert(1)</script><img src=x onerror="y">', fallback=False),
+        lambda name: "",
+        {},
+    )
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_values_are_not_markdown() -> None:
+    """A value is inserted after inline parsing: its characters are never markup."""
+    html = BodySegmenter().render(
+        "Cost: {v}\n", lambda s: Translation(s.text, False), lambda name: "*not em*", {}
+    )
+    assert "<p>Cost: *not em*</p>" in html
+
+
+def test_collapse_and_attr_list_helpers() -> None:
+    """Whitespace collapses; a trailing attr_list is split off, a trailing placeholder is not."""
+    assert collapse(" a \n\t b ") == "a b"
+    assert split_attr_list("Heading {: .x }") == ("Heading", "{: .x }")
+    assert split_attr_list("Price {price}") == ("Price {price}", "")
