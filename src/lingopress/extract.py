@@ -137,7 +137,7 @@ def template_catalog(config: Config) -> Catalog:
             with path.open("rb") as handle:
                 found = list(
                     babel_extract(
-                        jinja2_extract,
+                        jinja2_extract,  # type: ignore[arg-type]
                         handle,
                         keywords=TEMPLATE_KEYWORDS,
                         comment_tags=("Translators:",),

@@ -94,7 +94,7 @@ def reading_minutes(html: str) -> int:
 
 @cache
 def _plural_function(expr: str) -> Callable[[int], int]:
-    return gettext_module.c2py(expr)  # type: ignore[attr-defined,no-any-return]
+    return gettext_module.c2py(expr)
 
 
 class Renderer:

@@ -109,7 +109,7 @@ def _without_attr(attrs: str, name: str) -> str:
     return _ATTR_RE.sub(lambda m: "" if m.group(1) == name else m.group(0), attrs)
 
 
-class _BlockProcessor(Treeprocessor):
+class _BlockProcessor(Treeprocessor):  # type: ignore[misc]
     """Visits every translatable block before inline parsing (see module docstring)."""
 
     def __init__(self, md: markdown.Markdown, owner: BodySegmenter):
@@ -120,7 +120,7 @@ class _BlockProcessor(Treeprocessor):
         self.owner._visit(root, self.md, quote=False)
 
 
-class _Extension(Extension):
+class _Extension(Extension):  # type: ignore[misc]
     def __init__(self, owner: BodySegmenter):
         super().__init__()
         self.owner = owner

@@ -105,6 +105,7 @@ def format_value(value: Value, locale: Locale) -> str:
             return str(pattern.apply(amount, locale, currency=value.currency, currency_digits=False))
         from babel.numbers import format_currency
 
+        assert value.currency is not None
         return str(format_currency(amount, value.currency, locale=locale))
     if value.kind == "percent":
         return str(format_percent(amount, locale=locale))
