@@ -69,3 +69,23 @@ def test_bad_placeholders_in_the_text_are_reported_at_the_block(body: str, line:
     with pytest.raises(SourceError, match=message) as info:
         article_segments(article, BodySegmenter())
     assert info.value.line == line
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ("Intro.\n\n```\ncode\n", 11, "code fence ``` is never closed"),
+        ('<div class="x" markdown="1">\n\nText.\n', 9, "<div> is never closed"),
+        ("Text.\n\n</div>\n", 11, "</div> closes no open <div>"),
+    ],
+)
+def test_unclosed_structures_are_refused(body: str, line: int, message: str) -> None:
+    """Structures that would swallow the rest of the article are errors at their opening line."""
+    with pytest.raises(SourceError, match=message) as info:
+        parse_article(GOOD.replace("Costs {price}.\n", body), "source/t.md")
+    assert info.value.line == line
+
+
+def test_fenced_html_is_not_structure() -> None:
+    """A <div> inside a code fence is code, not structure."""
+    parse_article(GOOD.replace("Costs {price}.\n", "```html\n<div>\n```\n"), "source/t.md")

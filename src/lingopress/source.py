@@ -131,6 +131,8 @@ def parse_article(text: str, path: str) -> Article:
             values[name] = parse_value(name, spec)
         except ValueError as exc:
             raise SourceError(str(exc), path, line) from None
+    body = "\n".join(lines[end + 1 :])
+    _check_structure(body, end + 2, path)
     return Article(
         path=path,
         slug=slug,
@@ -139,10 +141,44 @@ def parse_article(text: str, path: str) -> Article:
         published=dates["published"],
         updated=dates["updated"],
         values=MappingProxyType(values),
-        body="\n".join(lines[end + 1 :]),
+        body=body,
         body_line=end + 2,
         title_line=_key_line(fm_lines, "title", 2),
         description_line=_key_line(fm_lines, "description", 2),
         value_lines=MappingProxyType(value_lines),
         digest=digest,
     )
+
+
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HTML_OPEN_RE = re.compile(r"<(div|section|aside|details|figure)\b[^>]*>", re.I)
+_HTML_CLOSE_RE = re.compile(r"</(div|section|aside|details|figure)\s*>", re.I)
+
+
+def _check_structure(body: str, first_line: int, path: str) -> None:
+    """Refuse structures Python-Markdown would silently swallow the rest of the article into:
+    an unclosed code fence, an unclosed HTML block (``<div markdown="1">``)."""
+    fence: tuple[str, int] | None = None
+    open_blocks: list[tuple[str, int]] = []
+    for offset, line in enumerate(body.split("\n")):
+        number = first_line + offset
+        match = _FENCE_RE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0][0] and len(match.group(1)) >= len(fence[0]):
+                fence = None
+            continue
+        if match:
+            fence = (match.group(1), number)
+            continue
+        for tag in _HTML_OPEN_RE.finditer(line):
+            open_blocks.append((tag.group(1).lower(), number))
+        for tag in _HTML_CLOSE_RE.finditer(line):
+            name = tag.group(1).lower()
+            if not open_blocks or open_blocks[-1][0] != name:
+                raise SourceError(f"</{name}> closes no open <{name}>", path, number)
+            open_blocks.pop()
+    if fence is not None:
+        raise SourceError(f"code fence {fence[0]} is never closed", path, fence[1])
+    if open_blocks:
+        name, number = open_blocks[-1]
+        raise SourceError(f"<{name}> is never closed (add </{name}> on a line of its own)", path, number)
