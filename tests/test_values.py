@@ -17,8 +17,9 @@ CASES = [
     ({"money": 50000, "currency": "USD"}, {"en": "$50,000", "de": "50.000\xa0$"}),
     ({"money": 12.5, "currency": "EUR"}, {"en": "€12.50", "de": "12,50\xa0€"}),
     ({"number": 10000}, {"en": "10,000", "de": "10.000", "fr": "10\u202f000"}),
+    ({"compact": 1_250_000}, {"en": "1.25 million", "de": "1,25 Millionen"}),
     ({"percent": 0.4}, {"en": "40%", "de": "40\xa0%", "tr": "%40"}),
-    ({"compact": 120_000_000}, {"en": "120 million", "de": "120 Millionen", "ja": "1億"}),
+    ({"compact": 120_000_000}, {"en": "120 million", "de": "120 Millionen", "ja": "1.2億"}),
     (
         {"date": dt.date(2025, 1, 1), "skeleton": "yMMMM"},
         {"en": "January 2025", "de": "Januar 2025", "ja": "2025年1月"},
