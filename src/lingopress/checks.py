@@ -10,12 +10,13 @@ Every finding has a stable code; ``docs/check.md`` lists them all.
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from lingopress.values import tokenize
@@ -121,8 +122,9 @@ def _fields(text: str) -> tuple[list[str], list[Problem]]:
 def placeholder_problems(msgid: str, msgstr: str, allow_missing: bool = False) -> list[Problem]:
     """Placeholders of ``msgstr`` against ``msgid``: same names, bare, balanced braces.
 
-    ``allow_missing`` is for a plural form, which may leave out a placeholder
-    (``"one minute"`` for ``"{num} minutes"``): then a missing name is a warning.
+    ``allow_missing`` is for a plural form that the locale uses for one number
+    only, which may leave out the number (``"Eine Minute"`` for ``"{num} minute"``),
+    as GNU msgfmt allows.
 
     >>> [p.message for p in placeholder_problems("{a} and {b}", "{a} und {c}")]
     ['placeholder missing: {b}', 'placeholder not in the source: {c}']
@@ -133,14 +135,25 @@ def placeholder_problems(msgid: str, msgstr: str, allow_missing: bool = False) -
     names, problems = _fields(msgstr)
     missing = Counter(source_names) - Counter(names)
     extra = Counter(names) - Counter(source_names)
-    if missing:
+    if missing and not allow_missing:
         shown = ", ".join(f"{{{n}}}" for n in missing)
-        severity: Severity = "warning" if allow_missing else "error"
-        problems.append(Problem(severity, "placeholders", f"placeholder missing: {shown}"))
+        problems.append(Problem("error", "placeholders", f"placeholder missing: {shown}"))
     if extra:
         shown = ", ".join(f"{{{n}}}" for n in extra)
         problems.append(Problem("error", "placeholders", f"placeholder not in the source: {shown}"))
     return problems
+
+
+@cache
+def single_number_forms(plural_expr: str, nplurals: int) -> frozenset[int]:
+    """The plural forms that a gettext plural expression selects for exactly one number.
+
+    >>> sorted(single_number_forms("(n != 1)", 2)), sorted(single_number_forms("0", 1))
+    ([0], [])
+    """
+    choose = gettext.c2py(plural_expr)
+    uses = Counter(choose(n) for n in range(1000))
+    return frozenset(i for i in range(nplurals) if uses[i] == 1)
 
 
 # --------------------------------------------------------------------------- inline markup
@@ -337,7 +350,7 @@ _END_CLASSES = [
     set(":："),
 ]
 _END_CHARS = ".?!:;。？！：؟।۔॥…"
-_CLOSERS = "*_)]»\"'”’」』）"
+_CLOSERS = "*_)]»«›‹\"'”“’‘」』）"
 
 
 def _end_punct(text: str) -> str:
@@ -382,14 +395,14 @@ def style_problems(msgid: str, msgstr: str) -> list[Problem]:
     return problems
 
 
-def translation_problems(msgid: str, msgstr: str, plural_form: bool = False) -> list[Problem]:
+def translation_problems(msgid: str, msgstr: str, single_number: bool = False) -> list[Problem]:
     """Every error and warning for one translated string (empty: fine).
 
-    ``plural_form`` says ``msgstr`` is one form of a plural entry (see
-    :func:`placeholder_problems`).
+    ``single_number`` says ``msgstr`` is a plural form used for one number only
+    (see :func:`placeholder_problems`).
     """
     return (
-        placeholder_problems(msgid, msgstr, allow_missing=plural_form)
+        placeholder_problems(msgid, msgstr, allow_missing=single_number)
         + markup_problems(msgid, msgstr)
         + style_problems(msgid, msgstr)
     )

@@ -28,6 +28,7 @@ from lingopress.checks import (
     Severity,
     Stats,
     catalog_stats,
+    single_number_forms,
     translation_problems,
 )
 from lingopress.config import Config
@@ -285,12 +286,13 @@ def check_catalog(
                 f" ({info.plural_forms}): run 'invoke update'",
             )
         if message.has_translation:
+            single = single_number_forms(info.plural_expr, info.nplurals) if plural else frozenset()
             problems: list[Problem] = []
             for i, form in enumerate(message.msgstr):
                 if form:
                     source = message.msgid if i == 0 or not plural else message.msgid_plural
                     assert source is not None
-                    problems.extend(translation_problems(source, form, plural_form=plural))
+                    problems.extend(translation_problems(source, form, single_number=i in single))
             if glossary is not None:
                 problems.extend(_glossary_problems(glossary, message))
             if problems or message.translator_comments:

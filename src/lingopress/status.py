@@ -194,7 +194,9 @@ td.num { text-align: end; font-variant-numeric: tabular-nums; }
 <th scope="row"><span lang="{{ lc.tag }}" dir="{{ lc.direction }}">{{ lc.native_name }}</span><br>
 <small>{{ lc.english_name }} ({{ lc.tag }})</small></th>
 <td>{{ lc.status }}
-{%- if lc.status == "preview" %}<br><small>published from {{ "%g"|format(lc.min_percent) }}%</small>{% endif %}</td>
+{%- if lc.status == "preview" -%}
+<br><small>published from {{ "%g"|format(lc.min_percent) }}%</small>
+{%- endif %}</td>
 <td><div class="bar" role="img"
  aria-label="{{ m.translated }} translated, {{ m.fuzzy }} fuzzy, {{ m.untranslated }} untranslated">
 {%- for state in ("translated", "fuzzy", "untranslated") if m[state] -%}
