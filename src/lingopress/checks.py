@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -167,19 +168,20 @@ _REF_LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\[([^\]]*)\]")
 _HTML_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 _BLOCK_START_RE = re.compile(r"#{1,6}(?:\s|$)|[-*+]\s|>|```|~~~|={3,}\s*$|-{3,}\s*$|\|")
 _DELIMITER_RE = re.compile(r"\*+|_+")
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
-def _code_spans(text: str) -> list[str]:
-    return sorted(" ".join(m.group(2).split()) for m in _CODE_RE.finditer(text))
-
-
-def _without_code(text: str) -> str:
-    """``text`` with backslash escapes and code spans blanked out (their content is not markup)."""
+def _split_code(text: str) -> tuple[tuple[str, ...], str]:
+    """The code spans of ``text``, sorted, and the rest of ``text`` without them and without
+    backslash escapes (neither is markup)."""
     if "\\" in text:
         text = _ESCAPED_RE.sub("  ", text)
-    if "`" in text:
-        text = _CODE_RE.sub(lambda m: " " * len(m.group()), text)
-    return text
+    if "`" not in text:
+        return (), text
+    parts = _CODE_RE.split(text)
+    # Inside a code span, a line break or a run of spaces is one space.
+    spans = (" ".join(c.split()) if "  " in c or "\n" in c else c for c in parts[2::3])
+    return tuple(sorted(spans)), " ".join(parts[0::3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,8 @@ class _Markup:
 
 
 def _is_punctuation(char: str) -> bool:
+    if char.isascii():
+        return char in _ASCII_PUNCTUATION
     return unicodedata.category(char)[0] in "PS"
 
 
@@ -226,8 +230,7 @@ def _emphasis_runs(text: str) -> list[int]:
 def _markup(text: str) -> _Markup:
     if _MARKUP_CHARS_RE.search(text) is None:
         return _EMPTY_MARKUP
-    code = tuple(_code_spans(text)) if "`" in text else ()
-    plain = _without_code(text)
+    code, plain = _split_code(text)
     links: list[str] = []
     images: list[str] = []
 
@@ -441,7 +444,7 @@ _MID_LETTER = ":\u00b7\u0387\u055f\u05f4\u2027\ufe13\ufe55\uff1a"
 _MID_NUM_LET = ".'\u2018\u2019\u2024\ufe52\uff07\uff0e"
 _MID_NUM = ",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b"
 _JOIN_RE = re.compile(f"[{_MID_LETTER}{_MID_NUM_LET}{_MID_NUM}](?=[^\\W_])")
-_HAS_ALNUM_RE = re.compile(r"[^\W_]")
+_UNDERSCORES_RE = re.compile("(?<![\\w\u0900-\u0963\u0966-\u0dff])_+(?![\\w\u0900-\u0963\u0966-\u0dff])")
 
 
 def _dots_to_spaces(text: str) -> str:
@@ -502,9 +505,9 @@ def count_words(text: str) -> int:
         text = _EXTEND_RE.sub("", text)
         if _NEEDS_ISOLATING_RE.search(text):
             text = _ISOLATE_RE.sub(lambda m: f" {m.group()} ", text)
-    runs = _RUN_RE.findall(text)
-    # A run of underscores alone is no word.
-    words = sum(1 for run in runs if _HAS_ALNUM_RE.search(run)) if "_" in text else len(runs)
+    words = len(_RUN_RE.findall(text))
+    if "_" in text:
+        words -= len(_UNDERSCORES_RE.findall(text))  # a run of underscores alone is no word
     return words - _joins(text)
 
 

@@ -165,13 +165,14 @@ def _header_problems(catalog: Catalog, info: LocaleInfo) -> list[Problem]:
     return problems
 
 
-def _template_part(message: Message) -> tuple[object, ...]:
-    """What ``update`` copies from the template into an entry."""
+def _same_template_part(entry: Message, template: Message) -> bool:
+    """Whether ``entry`` has what ``update`` copies from ``template``."""
     return (
-        message.msgid_plural,
-        tuple(message.references),
-        tuple(message.extracted_comments),
-        tuple(f for f in message.flags if _FORMAT_FLAG_RE.match(f)),
+        entry.msgid_plural == template.msgid_plural
+        and entry.references == template.references
+        and entry.extracted_comments == template.extracted_comments
+        and [f for f in entry.flags if _FORMAT_FLAG_RE.match(f)]
+        == [f for f in template.flags if _FORMAT_FLAG_RE.match(f)]
     )
 
 
@@ -179,15 +180,25 @@ def _merge_problems(catalog: Catalog, pot: Catalog, path: str) -> list[tuple[int
     """Whether ``catalog`` is what ``update`` makes of it with the current template."""
     found: list[tuple[int, Problem]] = []
     header_line = catalog.header.lineno or 1
-    pot_index = pot.index()
-    po_index = catalog.index()
-    missing = [m for m in pot.messages if m.key not in po_index]
-    extra = [m for m in catalog.messages if m.key not in pot_index]
-    changed = [
-        m
-        for m in catalog.messages
-        if m.key in pot_index and _template_part(m) != _template_part(pot_index[m.key])
-    ]
+    pot_keys = [m.key for m in pot.messages]
+    po_keys = [m.key for m in catalog.messages]
+    if pot_keys == po_keys:
+        # The usual case, in the template's order: compare entry by entry.
+        missing: list[Message] = []
+        extra: list[Message] = []
+        changed = [
+            m for m, t in zip(catalog.messages, pot.messages, strict=True) if not _same_template_part(m, t)
+        ]
+    else:
+        pot_index = dict(zip(pot_keys, pot.messages, strict=True))
+        po_set = set(po_keys)
+        missing = [m for k, m in zip(pot_keys, pot.messages, strict=True) if k not in po_set]
+        extra = [m for k, m in zip(po_keys, catalog.messages, strict=True) if k not in pot_index]
+        changed = [
+            m
+            for k, m in zip(po_keys, catalog.messages, strict=True)
+            if k in pot_index and not _same_template_part(m, pot_index[k])
+        ]
     advice = "run 'invoke update'"
     if missing:
         first = missing[0]
