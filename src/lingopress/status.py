@@ -162,6 +162,7 @@ body { font: 16px/1.5 system-ui, sans-serif; color: #1a1a1a;
        margin: 0 auto; max-width: 64rem; padding: 1rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: start; padding: .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+td.num, time { white-space: nowrap; }
 td.num { text-align: end; font-variant-numeric: tabular-nums; }
 .bar { display: flex; height: 1rem; min-width: 10rem; background: #eee;
        border-radius: .25rem; overflow: hidden; }
