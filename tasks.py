@@ -139,7 +139,7 @@ def build(c: Context, locale: str | None = None, force: bool = False) -> None:
 
 @task(
     help={
-        "format": "text (default), json or github (workflow annotations)",
+        "format": "text (default), json (schema in docs/check-json.md) or github (workflow annotations)",
         "strict": "fail on warnings too",
         "locale": "only this locale (or a comma-separated list)",
     }
@@ -147,47 +147,35 @@ def build(c: Context, locale: str | None = None, force: bool = False) -> None:
 def check(c: Context, format: str = "text", strict: bool = False, locale: str | None = None) -> None:
     """The CI gate: fail when a required locale is incomplete or any translation is broken."""
     from lingopress.gate import check_project
-    from lingopress.report import (
-        diagnostics_github,
-        diagnostics_json,
-        diagnostics_text,
-        stats_table,
-    )
+    from lingopress.report import check_json, check_text, diagnostics_github
 
     if format not in ("text", "json", "github"):
         raise Exit("--format must be text, json or github", code=2)
     with _user_errors():
         config = _config()
         result = check_project(config, _locales(config, locale) if locale else None)
-        passed = result.passed(strict)
         if format == "json":
-            print(diagnostics_json(result.diagnostics, result.stats, passed))
+            print(check_json(result, strict))
         elif format == "github":
             output = diagnostics_github(result.diagnostics)
             if output:
                 print(output)
         else:
-            statuses = {n: lc.status for n, lc in config.locales.items()}
-            print(stats_table(result.stats, statuses))
-            if result.diagnostics:
-                print()
-                print(diagnostics_text(result.diagnostics))
-            print()
-            print(f"{len(result.errors)} errors, {len(result.warnings)} warnings")
-        if not passed:
+            print(check_text(result, strict))
+        if not result.passed(strict):
             raise Exit(code=1)
 
 
-@task
-def stats(c: Context) -> None:
-    """Show translated, fuzzy and untranslated messages and words per locale."""
-    from lingopress.gate import check_project
+@task(help={"locale": "only this locale (or a comma-separated list)"})
+def stats(c: Context, locale: str | None = None) -> None:
+    """Show translated, fuzzy and untranslated messages and source words per locale and domain."""
+    from lingopress.gate import project_stats
     from lingopress.report import stats_table
 
     with _user_errors():
         config = _config()
-        result = check_project(config)
-        print(stats_table(result.stats, {n: lc.status for n, lc in config.locales.items()}))
+        result = project_stats(config, _locales(config, locale) if locale else None)
+        print(stats_table(result, {n: lc.status for n, lc in config.locales.items()}))
 
 
 @task(help={"port": "port to listen on (default 8000)", "bind": "address to bind (default 127.0.0.1)"})

@@ -6,8 +6,6 @@ a file is rewritten only when its bytes change. It never writes to locales/.
 
 from __future__ import annotations
 
-import json
-
 from lingopress.catalogs import read_locale_po
 from lingopress.config import SITE_DOMAIN, Config
 from lingopress.extract import extract_project
@@ -22,9 +20,9 @@ from lingopress.site import (
     page_path,
     published_locales,
     sitemap_xml,
-    status_data,
     write_output,
 )
+from lingopress.status import write_status
 
 __all__ = ["build_site"]
 
@@ -99,12 +97,6 @@ def build_site(config: Config, only: list[str] | None = None) -> BuildReport:
         config.build_dir / "sitemap.xml",
         sitemap_xml(config, articles, published).encode("utf-8"),
     )
-    status = status_data(config, report.stats, published)
-    write_output(
-        report,
-        config,
-        config.build_dir / "status.json",
-        (json.dumps(status, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-    )
+    report.written.extend(write_status(config, report.stats, published, articles, catalogs))
     copy_static(config, report)
     return report

@@ -6,6 +6,7 @@ The tree is shallow::
     ├── ConfigError          pyproject.toml [tool.lingopress]
     ├── SourceError          an article: front matter, values, Markdown structure
     ├── CatalogError         a PO/POT/MO file: syntax, encoding, header
+    ├── GlossaryError        a glossary/<locale>.csv file
     └── TemplateError        a site template
 
 Findings about translation content (untranslated, placeholder mismatch, ...)
@@ -44,6 +45,10 @@ class SourceError(LingopressError):
 
 class CatalogError(LingopressError):
     """A PO, POT or MO file cannot be read or is structurally invalid."""
+
+
+class GlossaryError(LingopressError):
+    """A glossary file cannot be read or has a malformed row."""
 
 
 class TemplateError(LingopressError):

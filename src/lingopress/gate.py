@@ -1,24 +1,101 @@
-"""The project check: reads source/ and locales/, collects every diagnostic, decides once."""
+"""The CI gate: reads source/, locales/ and glossary/, collects every diagnostic, decides once.
+
+Policy per locale comes from ``[tool.lingopress.locales]``: a *required*
+locale must be 100 % translated with no fuzzy entry; a *preview* locale is
+only measured, and published when at least ``min_percent`` of its messages are
+translated. Everything else is checked for every locale: the file can be read,
+its header is right for the locale, it is merged with the current template,
+the template is current, and every translation keeps the source's
+placeholders and markup (:mod:`lingopress.checks`).
+
+A translator silences one finding on one entry, after checking it is a false
+positive, with a translator comment naming its code::
+
+    # lingopress-ignore: punctuation, glossary
+    msgid "..."
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lingopress.catalogs import domains as pot_domains
-from lingopress.checks import Diagnostic, Stats, catalog_stats, translation_problems
+from lingopress.checks import (
+    CODES,
+    Diagnostic,
+    Problem,
+    Severity,
+    Stats,
+    catalog_stats,
+    single_number_forms,
+    translation_problems,
+)
 from lingopress.config import Config
-from lingopress.errors import CatalogError
+from lingopress.errors import CatalogError, GlossaryError
 from lingopress.extract import extract_project, stale_pots
+from lingopress.glossary import Glossary, read_glossary
+from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog, Message, read_po
 
-__all__ = ["CheckResult", "check_catalog", "check_project"]
+__all__ = [
+    "IGNORE_MARKER",
+    "SILENCEABLE",
+    "CheckResult",
+    "LocaleSummary",
+    "check_catalog",
+    "check_project",
+    "project_stats",
+]
+
+IGNORE_MARKER = "lingopress-ignore:"
+SILENCEABLE = frozenset(
+    {
+        "placeholders",
+        "links",
+        "markup",
+        "html",
+        "block",
+        "same-as-source",
+        "punctuation",
+        "whitespace",
+        "double-space",
+        "glossary",
+    }
+)
+"""The codes a ``lingopress-ignore`` comment can silence: content findings, which can be
+false positives. Completeness, headers and merging cannot be silenced."""
+
+_FORMAT_FLAG_RE = re.compile(r"(?:no-)?[\w-]+-format$")
+
+
+@dataclass(slots=True)
+class LocaleSummary:
+    """One locale's policy and outcome."""
+
+    name: str
+    status: str
+    min_percent: float
+    stats: Stats
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def published(self) -> bool:
+        """Whether ``build`` publishes the locale (a preview locale needs ``min_percent``)."""
+        return self.status == "required" or self.stats.percent >= self.min_percent
 
 
 @dataclass(slots=True)
 class CheckResult:
+    """Every diagnostic of a check, and each locale's summary."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    stats: dict[str, Stats] = field(default_factory=dict)
-    failed_locales: set[str] = field(default_factory=set)
+    locales: dict[str, LocaleSummary] = field(default_factory=dict)
+
+    @property
+    def stats(self) -> dict[str, Stats]:
+        return {name: summary.stats for name, summary in self.locales.items()}
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -28,158 +105,344 @@ class CheckResult:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
+    @property
+    def failed_locales(self) -> set[str]:
+        return {d.locale for d in self.errors if d.locale}
+
     def passed(self, strict: bool = False) -> bool:
+        """Exit status of the gate: no error, and with ``strict`` no warning either."""
         return not self.errors and not (strict and self.warnings)
 
 
-def _entry_line(message: Message) -> int:
-    return message.lineno or 1
+# --------------------------------------------------------------------------- one catalog
+
+
+def _silenced(message: Message) -> tuple[set[str], list[str]]:
+    """Codes silenced for this entry by ``lingopress-ignore: code, ...`` translator comments,
+    and the names given that are not silenceable codes."""
+    codes: set[str] = set()
+    unknown: list[str] = []
+    for comment in message.translator_comments:
+        text = comment.strip()
+        if not text.startswith(IGNORE_MARKER):
+            continue
+        for code in text[len(IGNORE_MARKER) :].replace(",", " ").split():
+            code = code.strip("[]")
+            (codes.add(code) if code in SILENCEABLE else unknown.append(code))
+    return codes, unknown
+
+
+def _normal_plural_forms(value: str) -> str:
+    return " ".join(value.replace(" ", "").replace(";", "; ").split()).rstrip(";").rstrip()
+
+
+def _header_problems(catalog: Catalog, info: LocaleInfo) -> list[Problem]:
+    if not catalog.header.msgstr[0]:
+        return [Problem("error", "header", 'no header entry (msgid "") with Language and Plural-Forms')]
+    problems: list[Problem] = []
+    fields = catalog.header_fields()
+    language = fields.get("Language")
+    if language != info.name:
+        problems.append(
+            Problem(
+                "error", "header", f"Language is {language!r}, expected {info.name!r}: run 'invoke update'"
+            )
+        )
+    plural_forms = fields.get("Plural-Forms", "")
+    if _normal_plural_forms(plural_forms) != _normal_plural_forms(info.plural_forms):
+        problems.append(
+            Problem(
+                "error",
+                "header",
+                f"Plural-Forms is {plural_forms!r}; CLDR says {info.plural_forms!r}: run 'invoke update'",
+            )
+        )
+    content_type = fields.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        problems.append(
+            Problem("error", "header", f"Content-Type must declare charset=UTF-8 (it is {content_type!r})")
+        )
+    return problems
+
+
+def _same_template_part(entry: Message, template: Message) -> bool:
+    """Whether ``entry`` has what ``update`` copies from ``template``."""
+    return (
+        entry.msgid_plural == template.msgid_plural
+        and entry.references == template.references
+        and entry.extracted_comments == template.extracted_comments
+        and [f for f in entry.flags if _FORMAT_FLAG_RE.match(f)]
+        == [f for f in template.flags if _FORMAT_FLAG_RE.match(f)]
+    )
+
+
+def _merge_problems(catalog: Catalog, pot: Catalog, path: str) -> list[tuple[int, Problem]]:
+    """Whether ``catalog`` is what ``update`` makes of it with the current template."""
+    found: list[tuple[int, Problem]] = []
+    header_line = catalog.header.lineno or 1
+    pot_keys = [m.key for m in pot.messages]
+    po_keys = [m.key for m in catalog.messages]
+    if pot_keys == po_keys:
+        # The usual case, in the template's order: compare entry by entry.
+        missing: list[Message] = []
+        extra: list[Message] = []
+        changed = [
+            m for m, t in zip(catalog.messages, pot.messages, strict=True) if not _same_template_part(m, t)
+        ]
+    else:
+        pot_index = dict(zip(pot_keys, pot.messages, strict=True))
+        po_set = set(po_keys)
+        missing = [m for k, m in zip(pot_keys, pot.messages, strict=True) if k not in po_set]
+        extra = [m for k, m in zip(po_keys, catalog.messages, strict=True) if k not in pot_index]
+        changed = [
+            m
+            for k, m in zip(po_keys, catalog.messages, strict=True)
+            if k in pot_index and not _same_template_part(m, pot_index[k])
+        ]
+    advice = "run 'invoke update'"
+    if missing:
+        first = missing[0]
+        where = f"{pot.path}:{first.lineno}" if pot.path and first.lineno else "the template"
+        found.append(
+            (
+                header_line,
+                Problem(
+                    "error",
+                    "unmerged",
+                    f"not merged with the current template: {len(missing)} msgid(s) missing,"
+                    f" first {_excerpt(first.msgid)!r} ({where}); {advice}",
+                ),
+            )
+        )
+    if extra:
+        found.append(
+            (
+                extra[0].lineno or header_line,
+                Problem(
+                    "error",
+                    "unmerged",
+                    f"not merged with the current template: {len(extra)} msgid(s) not in the template,"
+                    f" this one first; {advice}",
+                ),
+            )
+        )
+    if changed:
+        found.append(
+            (
+                changed[0].lineno or header_line,
+                Problem(
+                    "error",
+                    "unmerged",
+                    f"not merged with the current template: {len(changed)} entr(ies) with other references,"
+                    f" comments, plural or format flags than the template, this one first; {advice}",
+                ),
+            )
+        )
+    return found
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _glossary_problems(glossary: Glossary, message: Message) -> list[Problem]:
+    target = "\n".join(message.msgstr)
+    sources = message.msgid if message.msgid_plural is None else f"{message.msgid}\n{message.msgid_plural}"
+    problems = []
+    for term in glossary.missing(sources, target):
+        shown = " or ".join(repr(r) for r in term.renderings)
+        note = f" ({term.note})" if term.note else ""
+        problems.append(
+            Problem(
+                "warning",
+                "glossary",
+                f"glossary term {term.term!r} is not translated as {shown}{note}"
+                f" ({glossary.path}:{term.line})",
+            )
+        )
+    return problems
 
 
 def check_catalog(
     catalog: Catalog,
-    pot: Catalog,
-    locale: str,
-    expected_plural_forms: str,
+    pot: Catalog | None,
+    info: LocaleInfo,
     required: bool,
     path: str,
+    glossary: Glossary | None = None,
 ) -> tuple[list[Diagnostic], Stats]:
-    """Every finding for one PO file against its POT."""
+    """Every finding for one PO file (against its POT, when given), and its statistics."""
     found: list[Diagnostic] = []
+    locale = info.name
 
-    def add(line: int, severity: str, code: str, message: str) -> None:
-        found.append(Diagnostic(path, line, severity, code, message, locale))  # type: ignore[arg-type]
+    def add(line: int, severity: Severity, code: str, message: str) -> None:
+        found.append(Diagnostic(path, line, severity, code, message, locale))
 
-    fields = catalog.header_fields()
     header_line = catalog.header.lineno or 1
-    if not catalog.header.msgstr[0]:
-        add(1, "error", "header", 'no header entry (msgid "") with Language and Plural-Forms')
-    else:
-        if fields.get("Language") != locale:
-            add(
-                header_line, "error", "header", f"Language is {fields.get('Language')!r}, expected {locale!r}"
-            )
-        if " ".join(fields.get("Plural-Forms", "").split()) != expected_plural_forms:
-            add(
-                header_line,
-                "error",
-                "header",
-                f"Plural-Forms is {fields.get('Plural-Forms')!r}, CLDR says {expected_plural_forms!r}",
-            )
-        content_type = fields.get("Content-Type", "")
-        if "charset=utf-8" not in content_type.lower().replace(" ", ""):
-            add(
-                header_line,
-                "error",
-                "header",
-                f"Content-Type must declare charset=UTF-8 (is {content_type!r})",
-            )
-    pot_keys = [m.key for m in pot.messages]
-    po_keys = {m.key for m in catalog.messages}
-    missing = [k for k in pot_keys if k not in po_keys]
-    extra = [m for m in catalog.messages if m.key not in set(pot_keys)]
-    if missing or extra:
-        add(
-            header_line,
-            "error",
-            "unmerged",
-            f"not merged with the current template ({len(missing)} new, {len(extra)} removed msgids):"
-            " run 'invoke update'",
-        )
+    for problem in _header_problems(catalog, info):
+        add(header_line, problem.severity, problem.code, problem.message)
+    if pot is not None:
+        for line, problem in _merge_problems(catalog, pot, path):
+            add(line, problem.severity, problem.code, problem.message)
     for message in catalog.messages:
-        line = _entry_line(message)
-        sources = [message.msgid] + ([message.msgid_plural] if message.msgid_plural else [])
+        line = message.lineno or 1
+        plural = message.msgid_plural is not None
+        if plural and len(message.msgstr) != info.nplurals:
+            add(
+                line,
+                "error",
+                "plurals",
+                f"{len(message.msgstr)} plural forms; {locale} has {info.nplurals}"
+                f" ({info.plural_forms}): run 'invoke update'",
+            )
         if message.has_translation:
+            single = single_number_forms(info.plural_expr, info.nplurals) if plural else frozenset()
+            problems: list[Problem] = []
             for i, form in enumerate(message.msgstr):
-                if not form:
-                    continue
-                source = sources[min(i, len(sources) - 1)] if message.msgid_plural else message.msgid
-                for problem in translation_problems(source, form):
-                    if problem.code in _silenced(message):
+                if form:
+                    source = message.msgid if i == 0 or not plural else message.msgid_plural
+                    assert source is not None
+                    problems.extend(translation_problems(source, form, single_number=i in single))
+            if glossary is not None:
+                problems.extend(_glossary_problems(glossary, message))
+            if problems or message.translator_comments:
+                silenced, unknown = _silenced(message)
+                for name in unknown:
+                    known = ", ".join(sorted(SILENCEABLE))
+                    add(
+                        line,
+                        "warning",
+                        "ignore",
+                        f"lingopress-ignore: {name!r} is not a code it can silence ({known})",
+                    )
+                seen: set[tuple[str, str]] = set()
+                for problem in problems:
+                    if problem.code in silenced or (problem.code, problem.message) in seen:
                         continue
+                    seen.add((problem.code, problem.message))
                     add(line, problem.severity, problem.code, problem.message)
         if required:
             if message.fuzzy and message.has_translation:
                 add(line, "error", "fuzzy", "translation is marked fuzzy: review it and remove the flag")
             elif not all(message.msgstr):
-                add(line, "error", "untranslated", "message is not translated")
+                what = "a plural form is" if message.has_translation else "message is"
+                add(line, "error", "untranslated", f"{what} not translated")
     return found, catalog_stats(catalog.messages)
 
 
-def _silenced(message: Message) -> set[str]:
-    """Codes silenced for this entry by a ``lingopress-ignore: code`` translator comment."""
-    codes: set[str] = set()
-    for comment in message.translator_comments:
-        if comment.strip().startswith("lingopress-ignore:"):
-            codes.update(c.strip() for c in comment.split(":", 1)[1].split(","))
-    return codes
+# --------------------------------------------------------------------------- the project
 
 
-def check_project(config: Config, locales: list[str] | None = None) -> CheckResult:
-    """Check every configured locale (or ``locales``) against the current sources."""
-    result = CheckResult()
+def _read_pots(config: Config, result: CheckResult) -> dict[str, Catalog]:
     extraction = extract_project(config)
     for path in stale_pots(config, extraction.catalogs):
-        result.diagnostics.append(
-            Diagnostic(
-                config.relative(path),
-                1,
-                "error",
-                "stale-pot",
-                "template is out of date: run 'invoke extract'",
-            )
-        )
-    domains = pot_domains(config) or list(extraction.catalogs)
+        if path.stem not in extraction.catalogs:
+            why = "template of a domain that no longer exists: run 'invoke extract'"
+        elif path.is_file():
+            why = "template is out of date: run 'invoke extract' and commit the result"
+        else:
+            why = "template missing: run 'invoke extract' and commit the result"
+        result.diagnostics.append(Diagnostic(config.relative(path), 1, "error", "stale-pot", why))
     pots: dict[str, Catalog] = {}
-    for domain in domains:
+    for domain in sorted(set(pot_domains(config)) | set(extraction.catalogs)):
         path = config.pot_path(domain)
+        if not path.is_file():
+            pots[domain] = extraction.catalogs[domain]
+            continue
         try:
-            pots[domain] = (
-                read_po(path, config.relative(path)) if path.is_file() else extraction.catalogs[domain]
-            )
+            pots[domain] = read_po(path, config.relative(path))
         except CatalogError as exc:
             result.diagnostics.append(
                 Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message)
             )
             pots[domain] = extraction.catalogs.get(domain, Catalog())
+    return pots
+
+
+def check_project(config: Config, locales: list[str] | None = None) -> CheckResult:
+    """Check every configured locale (or ``locales``) against the current sources."""
+    result = CheckResult()
+    pots = _read_pots(config, result)
     for name in locales or list(config.locales):
         locale = config.locale(name)
-        total = Stats()
         required = locale.status == "required"
+        found: list[Diagnostic] = []
+        total = Stats()
+        glossary_path = config.glossary_dir / f"{name}.csv"
+        glossary = None
+        try:
+            glossary = read_glossary(glossary_path, config.relative(glossary_path))
+        except GlossaryError as exc:
+            found.append(
+                Diagnostic(exc.path or "", exc.line or 1, "error", "glossary-file", exc.message, name)
+            )
         for domain, pot in pots.items():
             path = config.po_path(name, domain)
             rel = config.relative(path)
             if not path.is_file():
-                result.diagnostics.append(
-                    Diagnostic(rel, 1, "error", "missing", "PO file missing: run 'invoke update'", name)
-                )
-                stats = catalog_stats(pot.messages)
-                stats.untranslated, stats.translated = stats.total, 0
-                total.domains[domain] = stats
-                total.add(stats)
-                continue
-            try:
-                catalog = read_po(path, rel)
-            except CatalogError as exc:
-                result.diagnostics.append(
-                    Diagnostic(rel, exc.line or 1, "error", "syntax", exc.message, name)
-                )
-                continue
-            found, stats = check_catalog(catalog, pot, name, locale.info.plural_forms, required, rel)
-            result.diagnostics.extend(found)
+                if required:
+                    found.append(
+                        Diagnostic(rel, 1, "error", "missing", "PO file missing: run 'invoke update'", name)
+                    )
+                stats = catalog_stats(pot.messages).as_untranslated()
+            else:
+                try:
+                    catalog = read_po(path, rel)
+                except CatalogError as exc:
+                    found.append(Diagnostic(rel, exc.line or 1, "error", "syntax", exc.message, name))
+                    stats = catalog_stats(pot.messages).as_untranslated()
+                else:
+                    diagnostics, stats = check_catalog(catalog, pot, locale.info, required, rel, glossary)
+                    found.extend(diagnostics)
             total.domains[domain] = stats
             total.add(stats)
-        result.stats[name] = total
-        if not required and total.percent < locale.min_percent:
-            result.diagnostics.append(
-                Diagnostic(
-                    config.relative(config.locales_dir / name),
-                    1,
-                    "warning",
-                    "below-threshold",
-                    f"{total.percent:.0f}% translated, below min_percent {locale.min_percent:g}: not published",
-                    name,
-                )
-            )
-    result.failed_locales = {d.locale for d in result.errors if d.locale}
+        folder = config.locales_dir / name / "LC_MESSAGES"
+        if folder.is_dir():
+            for orphan in sorted(folder.glob("*.po")):
+                if orphan.stem not in pots:
+                    found.append(
+                        Diagnostic(
+                            config.relative(orphan),
+                            1,
+                            "error",
+                            "unmerged",
+                            f"no template locales/{orphan.stem}.pot for this PO file:"
+                            " remove it, or restore its source",
+                            name,
+                        )
+                    )
+        summary = LocaleSummary(name, locale.status, locale.min_percent, total)
+        summary.errors = sum(1 for d in found if d.severity == "error")
+        summary.warnings = len(found) - summary.errors
+        result.locales[name] = summary
+        result.diagnostics.extend(found)
     return result
+
+
+def project_stats(config: Config, locales: list[str] | None = None) -> dict[str, Stats]:
+    """Messages and words per locale and domain, without checking anything else.
+
+    A PO file that does not exist counts as untranslated; one that cannot be read
+    is an error (:class:`CatalogError`).
+    """
+    pots = {
+        domain: read_po(config.pot_path(domain), config.relative(config.pot_path(domain)))
+        for domain in pot_domains(config)
+    }
+    result: dict[str, Stats] = {}
+    for name in locales or list(config.locales):
+        total = Stats()
+        for domain, pot in pots.items():
+            path = config.po_path(name, domain)
+            if path.is_file():
+                stats = catalog_stats(read_po(path, config.relative(path)).messages)
+            else:
+                stats = catalog_stats(pot.messages).as_untranslated()
+            total.domains[domain] = stats
+            total.add(stats)
+        result[name] = total
+    return result
+
+
+assert set(CODES) >= SILENCEABLE

@@ -1,36 +1,33 @@
-"""Results -> text for people and machines: tables, JSON, GitHub workflow annotations."""
+"""Check results -> text for people and machines: tables, JSON, GitHub workflow annotations."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lingopress.checks import Diagnostic, Stats
+from lingopress.gate import CheckResult, LocaleSummary
 
-__all__ = ["diagnostics_github", "diagnostics_json", "diagnostics_text", "stats_table"]
+__all__ = [
+    "JSON_VERSION",
+    "check_json",
+    "check_text",
+    "diagnostics_github",
+    "diagnostics_text",
+    "locale_table",
+    "stats_table",
+]
+
+JSON_VERSION = 1
 
 
-def stats_table(stats: dict[str, Stats], statuses: dict[str, str] | None = None) -> str:
-    """A per-locale table of messages and words by state."""
-    header = ["locale", "status", "translated", "fuzzy", "untranslated", "percent", "words (tr/total)"]
-    rows = [header]
-    for name, s in stats.items():
-        rows.append(
-            [
-                name,
-                (statuses or {}).get(name, ""),
-                str(s.translated),
-                str(s.fuzzy),
-                str(s.untranslated),
-                f"{s.percent:.1f}%",
-                f"{s.translated_words}/{s.total_words}",
-            ]
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+def _table(rows: Sequence[Sequence[str]], left: set[int]) -> str:
+    """Columns padded to width: the ``left`` columns left-aligned, the others (numbers) right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
         cells = [
-            cell.ljust(w) if i < 2 else cell.rjust(w)
+            cell.ljust(w) if i in left else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
@@ -39,23 +36,133 @@ def stats_table(stats: dict[str, Stats], statuses: dict[str, str] | None = None)
     return "\n".join(lines)
 
 
+def _outcome(summary: LocaleSummary) -> str:
+    parts = ["fail" if summary.errors else "pass"]
+    if summary.status == "preview":
+        parts.append("published" if summary.published else f"not published (< {summary.min_percent:g}%)")
+    return ", ".join(parts)
+
+
+def locale_table(locales: dict[str, LocaleSummary]) -> str:
+    """The check's summary: one row per locale with its completeness, findings and outcome."""
+    rows = [
+        ["locale", "status", "translated", "fuzzy", "untranslated", "percent", "errors", "warnings", "result"]
+    ]
+    for name, summary in locales.items():
+        s = summary.stats
+        rows.append(
+            [
+                name,
+                summary.status,
+                str(s.translated),
+                str(s.fuzzy),
+                str(s.untranslated),
+                f"{s.percent:.1f}%",
+                str(summary.errors),
+                str(summary.warnings),
+                _outcome(summary),
+            ]
+        )
+    return _table(rows, {0, 1, 8})
+
+
+def stats_table(stats: dict[str, Stats], statuses: dict[str, str] | None = None) -> str:
+    """Messages and source words by state, per locale and, below it, per domain."""
+    rows = [
+        [
+            "locale",
+            "domain",
+            "status",
+            "translated",
+            "fuzzy",
+            "untranslated",
+            "total",
+            "percent",
+            "words tr.",
+            "words fuzzy",
+            "words untr.",
+            "words total",
+        ]
+    ]
+
+    def row(locale: str, domain: str, status: str, s: Stats) -> list[str]:
+        return [
+            locale,
+            domain,
+            status,
+            str(s.translated),
+            str(s.fuzzy),
+            str(s.untranslated),
+            str(s.total),
+            f"{s.percent:.1f}%",
+            str(s.translated_words),
+            str(s.fuzzy_words),
+            str(s.untranslated_words),
+            str(s.total_words),
+        ]
+
+    for name, total in stats.items():
+        rows.append(row(name, "(all)", (statuses or {}).get(name, ""), total))
+        for domain, s in total.domains.items():
+            rows.append(row("", domain, "", s))
+    return _table(rows, {0, 1, 2})
+
+
 def diagnostics_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """One finding a line: ``path:line: severity: message [code]``."""
     return "\n".join(str(d) for d in diagnostics)
 
 
-def diagnostics_json(diagnostics: list[Diagnostic], stats: dict[str, Stats], passed: bool) -> str:
+def check_text(result: CheckResult, strict: bool = False) -> str:
+    """The check as a person reads it: the locale table, the findings, the verdict."""
+    parts = [locale_table(result.locales)]
+    if result.diagnostics:
+        parts.append(diagnostics_text(result.diagnostics))
+    errors, warnings = len(result.errors), len(result.warnings)
+    verdict = "passed" if result.passed(strict) else "failed"
+    why = " (--strict: warnings fail)" if strict and warnings and not errors else ""
+    parts.append(f"{errors} error(s), {warnings} warning(s): check {verdict}{why}")
+    return "\n\n".join(parts)
+
+
+def _counts(s: Stats) -> dict[str, object]:
+    return {
+        "messages": {
+            "total": s.total,
+            "translated": s.translated,
+            "fuzzy": s.fuzzy,
+            "untranslated": s.untranslated,
+        },
+        "words": {
+            "total": s.total_words,
+            "translated": s.translated_words,
+            "fuzzy": s.fuzzy_words,
+            "untranslated": s.untranslated_words,
+        },
+        "percent": round(s.percent, 2),
+    }
+
+
+def check_json(result: CheckResult, strict: bool = False) -> str:
+    """The check as JSON; the schema is documented in ``docs/check-json.md``."""
     data = {
-        "version": 1,
-        "passed": passed,
+        "version": JSON_VERSION,
+        "passed": result.passed(strict),
+        "strict": strict,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
         "locales": {
             name: {
-                "translated": s.translated,
-                "fuzzy": s.fuzzy,
-                "untranslated": s.untranslated,
-                "total": s.total,
-                "percent": round(s.percent, 2),
+                "status": summary.status,
+                "min_percent": summary.min_percent,
+                "published": summary.published,
+                "passed": summary.errors == 0 and not (strict and summary.warnings),
+                "errors": summary.errors,
+                "warnings": summary.warnings,
+                **_counts(summary.stats),
+                "domains": {domain: _counts(s) for domain, s in summary.stats.domains.items()},
             }
-            for name, s in stats.items()
+            for name, summary in result.locales.items()
         },
         "diagnostics": [
             {
@@ -66,13 +173,14 @@ def diagnostics_json(diagnostics: list[Diagnostic], stats: dict[str, Stats], pas
                 "message": d.message,
                 "locale": d.locale,
             }
-            for d in diagnostics
+            for d in result.diagnostics
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:
+    # The escaping of GitHub's own toolkit (@actions/core, command.ts).
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -80,12 +188,11 @@ def _github_escape(text: str, property_value: bool = False) -> str:
 
 
 def diagnostics_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: ``::error file=...,line=...,title=...::message``."""
+    """GitHub Actions workflow commands: ``::error file=PATH,line=N,title=lingopress [code]::message``."""
     lines = []
     for d in diagnostics:
-        level = "error" if d.severity == "error" else "warning"
         lines.append(
-            f"::{level} file={_github_escape(d.path, True)},line={d.line},"
-            f"title={_github_escape(d.code, True)}::{_github_escape(d.message)}"
+            f"::{d.severity} file={_github_escape(d.path, True)},line={d.line},"
+            f"title={_github_escape(f'lingopress [{d.code}]', True)}::{_github_escape(d.message)}"
         )
     return "\n".join(lines)

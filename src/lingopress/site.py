@@ -1,4 +1,4 @@
-"""Site-wide pieces of a build: published locales, URLs, language links, sitemap, status data, assets."""
+"""Site-wide pieces of a build: published locales, URLs, language links, sitemap, assets."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ __all__ = [
     "page_url",
     "published_locales",
     "sitemap_xml",
-    "status_data",
 ]
 
 
@@ -120,34 +119,6 @@ def sitemap_xml(config: Config, articles: list[Article], published: list[LocaleI
             lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
-
-
-def status_data(config: Config, stats: dict[str, Stats], published: list[LocaleInfo]) -> dict[str, object]:
-    names = {info.name for info in published}
-    locales = {}
-    for name, locale in config.locales.items():
-        s = stats[name]
-        locales[name] = {
-            "tag": locale.info.tag,
-            "native_name": locale.info.native_name,
-            "status": locale.status,
-            "min_percent": locale.min_percent,
-            "published": name in names,
-            "messages": {
-                "total": s.total,
-                "translated": s.translated,
-                "fuzzy": s.fuzzy,
-                "untranslated": s.untranslated,
-            },
-            "words": {
-                "total": s.total_words,
-                "translated": s.translated_words,
-                "fuzzy": s.fuzzy_words,
-                "untranslated": s.untranslated_words,
-            },
-            "percent": round(s.percent, 1),
-        }
-    return {"source_locale": config.source_locale.name, "locales": locales}
 
 
 def copy_static(config: Config, report: BuildReport) -> None:
