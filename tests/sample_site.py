@@ -176,12 +176,25 @@ def validation_errors(files: list[Path]) -> list[str]:
     jar = _vnu_jar()
     if jar is not None:
         result = subprocess.run(
-            ["java", "-jar", str(jar), "--format", "json", "--stdout", *map(str, files)],
+            # A short-lived run: the quick JIT tier and the serial collector start twice as fast.
+            [
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-jar",
+                str(jar),
+                "--format",
+                "json",
+                "--stdout",
+                *map(str, files),
+            ],
             capture_output=True,
             text=True,
             check=False,
         )
-        messages = json.loads(result.stdout or "{}").get("messages", [])
+        if result.returncode not in (0, 1) or not result.stdout.strip():
+            raise RuntimeError(f"the Nu validator did not run: {result.stderr.strip()[-500:]}")
+        messages = json.loads(result.stdout)["messages"]
         return [
             f"{m.get('url', '?')}:{m.get('lastLine', '?')}: {m['message']}"
             for m in messages

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from pathlib import Path
 
 import pytest
 
@@ -147,6 +148,14 @@ def test_every_built_page_is_valid_html(site: Config) -> None:
     pages = sorted(site.build_dir.rglob("*.html"))
     assert len(pages) == 6
     assert validation_errors(pages) == [], validator_name()
+
+
+def test_the_validator_reports_invalid_html(tmp_path: Path) -> None:
+    """The validation above can fail: a misnested page is an error at its line."""
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html>\n<html lang="en">\n<title>x</title>\n<p><div></p></div>\n', "utf-8")
+    errors = validation_errors([page])
+    assert errors and all("bad.html" in e for e in errors)
 
 
 def test_page_structure_for_assistive_technology(site: Config) -> None:
