@@ -73,10 +73,8 @@ TRANSLATIONS: dict[str, dict[str, Table]] = {
                 "تبدأ تكلفة العلاج من {price_min}، وتصل في الولايات المتحدة إلى {price_us}. "
                 "الأسعار سارية اعتبارًا من {valid_from}."
             ),
+            # "Read the [study]..." stays English: a left-to-right list item in a right-to-left list.
             "**Relief.** About {share} improved.": "**تخفيف الأعراض.** تحسّن نحو {share} من المرضى.",
-            "Read the [study](https://doi.org/10.1000/xyz) for details.": (
-                "اقرأ [الدراسة](https://doi.org/10.1000/xyz) لمزيد من التفاصيل."
-            ),
             "Criterion": "المعيار",
             "Stem cells": "الخلايا الجذعية",
             "Traditional": "العلاج التقليدي",
