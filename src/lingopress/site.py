@@ -237,9 +237,10 @@ def watch_and_rebuild(
 ) -> threading.Thread:
     """Call ``rebuild`` in a background thread whenever a build input changes; print what it says."""
     stop = stop or threading.Event()
+    seen = source_fingerprint(config)
 
     def loop() -> None:
-        seen = source_fingerprint(config)
+        nonlocal seen
         while not stop.wait(interval):
             now = source_fingerprint(config)
             if now != seen:
