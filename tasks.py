@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -106,9 +106,10 @@ def compile(c: Context, locale: str | None = None) -> None:
     help={
         "locale": "render only this locale (plus the source), e.g. to shard a large site",
         "force": "build even if a required locale fails the check",
+        "pseudo": "also render the pseudo-locales en-XA and ar-XB (accented, expanded, bracketed text)",
     }
 )
-def build(c: Context, locale: str | None = None, force: bool = False) -> None:
+def build(c: Context, locale: str | None = None, force: bool = False, pseudo: bool = False) -> None:
     """Compile catalogs and render the localized site into build/."""
     from lingopress.build import build_site
     from lingopress.gate import check_project
@@ -130,7 +131,7 @@ def build(c: Context, locale: str | None = None, force: bool = False) -> None:
                 raise Exit(
                     "build stopped: required locales fail the check (use --force to build anyway)", code=1
                 )
-        report = build_site(config, only)
+        report = build_site(config, only, pseudo=pseudo)
         elapsed = time.perf_counter() - start
         for name, why in report.skipped_locales.items():
             print(f"not published: {name} ({why})")
@@ -142,15 +143,21 @@ def build(c: Context, locale: str | None = None, force: bool = False) -> None:
         "format": "text (default), json (schema in docs/check-json.md) or github (workflow annotations)",
         "strict": "fail on warnings too",
         "locale": "only this locale (or a comma-separated list)",
+        "site": "check the built site in build/ instead: links, assets, hreflang, lang/dir, headings",
     }
 )
-def check(c: Context, format: str = "text", strict: bool = False, locale: str | None = None) -> None:
+def check(
+    c: Context, format: str = "text", strict: bool = False, locale: str | None = None, site: bool = False
+) -> None:
     """The CI gate: fail when a required locale is incomplete or any translation is broken."""
     from lingopress.gate import check_project
     from lingopress.report import check_json, check_text, diagnostics_github
 
     if format not in ("text", "json", "github"):
         raise Exit("--format must be text, json or github", code=2)
+    if site:
+        _check_site(format)
+        return
     with _user_errors():
         config = _config()
         result = check_project(config, _locales(config, locale) if locale else None)
@@ -178,19 +185,55 @@ def stats(c: Context, locale: str | None = None) -> None:
         print(stats_table(result, {n: lc.status for n, lc in config.locales.items()}))
 
 
-@task(help={"port": "port to listen on (default 8000)", "bind": "address to bind (default 127.0.0.1)"})
-def serve(c: Context, port: int = 8000, bind: str = "127.0.0.1") -> None:
-    """Serve build/ on http://127.0.0.1:8000/ for preview."""
-    import functools
-    import http.server
+def _check_site(format: str) -> None:
+    from lingopress.gate import CheckResult
+    from lingopress.report import check_json, diagnostics_github, diagnostics_text
+    from lingopress.sitecheck import check_site
 
-    handler: Callable[..., http.server.SimpleHTTPRequestHandler] = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "build")
-    )
-    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-        print(f"serving build/ on http://{bind}:{port}/ (Ctrl+C to stop)")
-        with suppress(KeyboardInterrupt):
-            server.serve_forever()
+    with _user_errors():
+        diagnostics = check_site(_config())
+    if format == "json":
+        print(check_json(CheckResult(diagnostics=diagnostics)))
+    elif format == "github":
+        if diagnostics:
+            print(diagnostics_github(diagnostics))
+    else:
+        if diagnostics:
+            print(diagnostics_text(diagnostics))
+        print(f"{len(diagnostics)} problems in the built site")
+    if diagnostics:
+        raise Exit(code=1)
+
+
+@task(
+    help={
+        "port": "port to listen on (default 8000)",
+        "bind": "address to bind (default 127.0.0.1)",
+        "watch": "rebuild (like build --force) when source/, locales/ or pyproject.toml change",
+    }
+)
+def serve(c: Context, port: int = 8000, bind: str = "127.0.0.1", watch: bool = False) -> None:
+    """Serve build/ on http://127.0.0.1:8000/ for preview."""
+    from lingopress.site import preview_server, watch_and_rebuild
+
+    with _user_errors():
+        config = _config()
+        server = preview_server(config.build_dir, bind, port)
+        if watch:
+            watch_and_rebuild(config, _load_and_build)
+    print(f"serving build/ on http://{bind}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    with server, suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+def _load_and_build() -> str:
+    from lingopress.build import build_site
+
+    try:
+        report = build_site(_config())
+    except LingopressError as exc:
+        return f"rebuild failed: {exc}"
+    return f"rebuilt: {report.pages} pages, {len(report.written)} files written"
 
 
 @task(help={"k": "only tests matching this expression", "x": "stop at the first failure"})

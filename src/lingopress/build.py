@@ -11,10 +11,12 @@ from lingopress.config import SITE_DOMAIN, Config
 from lingopress.extract import extract_project
 from lingopress.mofile import mo_bytes
 from lingopress.pofile import Catalog
+from lingopress.pseudo import with_pseudo_locales
 from lingopress.render import Renderer, Translations
 from lingopress.site import (
     BuildReport,
     copy_static,
+    index_languages,
     language_links,
     locale_stats,
     page_path,
@@ -31,14 +33,17 @@ def _load(config: Config, locale: str, domains: list[str]) -> dict[str, Catalog 
     return {domain: read_locale_po(config, locale, domain) for domain in domains}
 
 
-def build_site(config: Config, only: list[str] | None = None) -> BuildReport:
-    """Render the site into build/. ``only`` limits the target locales rendered (for sharding)."""
+def build_site(config: Config, only: list[str] | None = None, pseudo: bool = False) -> BuildReport:
+    """Render the site into build/. ``only`` limits the target locales rendered (for sharding);
+    ``pseudo`` adds the pseudo-locales en-XA and ar-XB (see :mod:`lingopress.pseudo`)."""
     report = BuildReport()
     extraction = extract_project(config)
     articles = list(extraction.articles)
     pots = extraction.catalogs
     domains = list(pots)
     catalogs = {name: _load(config, name, domains) for name in config.locales}
+    if pseudo:
+        config, catalogs = with_pseudo_locales(config, catalogs, pots)
     report.stats = {name: locale_stats(catalogs[name], pots) for name in config.locales}
     published, report.skipped_locales = published_locales(config, report.stats)
     renderer = Renderer(config)
@@ -74,22 +79,13 @@ def build_site(config: Config, only: list[str] | None = None) -> BuildReport:
             for domain, catalog in locale_catalogs.items():
                 if catalog is not None:
                     write_output(report, config, config.mo_path(info.name, domain), mo_bytes(catalog))
-    index_languages = []
-    for info in published:
-        is_source = info.name == config.source_locale.name
-        entries = []
-        for article in articles:
-            catalog = None if is_source else catalogs[info.name].get(article.slug)
-            title, _ = renderer.plain(article, info, Translations.from_catalog(catalog), article.title)
-            entries.append({"title": title, "href": f"{info.path_tag}/{article.slug}/"})
-        index_languages.append(
-            {"tag": info.tag, "dir": info.direction, "native_name": info.native_name, "articles": entries}
-        )
     write_output(
         report,
         config,
         config.build_dir / "index.html",
-        renderer.index_page(index_languages, Translations({})).encode("utf-8"),
+        renderer.index_page(
+            index_languages(config, renderer, published, articles, catalogs), Translations({})
+        ).encode("utf-8"),
     )
     write_output(
         report,

@@ -8,6 +8,7 @@ put in, so a translator cannot inject markup through ``site.po`` either.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as gettext_module
 import re
 from collections.abc import Callable, Mapping
@@ -26,6 +27,7 @@ from lingopress.config import Config
 from lingopress.errors import TemplateError
 from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog
+from lingopress.pseudo import PseudoLocaleInfo, accent
 from lingopress.segment import BodySegmenter, Segment, Translation
 from lingopress.source import Article
 from lingopress.values import format_value, tokenize
@@ -73,6 +75,7 @@ class LanguageLink:
     href: str
     url: str
     current: bool
+    dir: str = "ltr"
 
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff66-\uff9f]")
@@ -130,9 +133,28 @@ class Renderer:
             lineno = getattr(exc, "lineno", None)
             raise TemplateError(f"cannot render: {exc}", f"source/templates/{name}", lineno) from exc
 
+    # -- values -------------------------------------------------------------------
+
+    def _show(self, text: str, locale: LocaleInfo) -> Markup:
+        """A formatted value for the page: escaped, accented on a pseudo-locale,
+        isolated on a right-to-left page so that digits and Latin text keep their order."""
+        if isinstance(locale, PseudoLocaleInfo):
+            text = accent(text)
+        html = escape(text)
+        return Markup(f"<bdi>{html}</bdi>") if locale.direction == "rtl" else html
+
+    def date(self, value: dt.date, locale: LocaleInfo) -> Markup:
+        """A ``<time>`` element with the date written the locale's way (CLDR long format)."""
+        text = format_date(value, "long", locale=locale.babel)
+        if isinstance(locale, PseudoLocaleInfo):
+            text = accent(text)
+        shown = Markup(f'<time datetime="{value.isoformat()}">{escape(text)}</time>')
+        return Markup(f"<bdi>{shown}</bdi>") if locale.direction == "rtl" else shown
+
     # -- template strings -----------------------------------------------------------
 
     def gettext_functions(self, locale: LocaleInfo, site: Translations) -> dict[str, Callable[..., Markup]]:
+        """The template's gettext functions for ``locale``, and ``fallback_attrs(message)``."""
         babel_locale = locale.babel
         plural = _plural_function(locale.plural_expr)
         source_plural = _plural_function(self.config.source_locale.plural_expr)
@@ -144,9 +166,12 @@ class Renderer:
                     out.append(escape(token.text))
                     continue
                 value = values.get(token.field, "")
-                if isinstance(value, int) and not isinstance(value, bool):
-                    value = format_decimal(value, locale=babel_locale)
-                out.append(escape(value))
+                if isinstance(value, Markup):
+                    out.append(value)
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    out.append(self._show(format_decimal(value, locale=babel_locale), locale))
+                else:
+                    out.append(self._show(str(value), locale))
             return Markup("".join(out))
 
         def gettext(message: str, **values: Any) -> Markup:
@@ -165,7 +190,24 @@ class Renderer:
                 return fill(found[min(index, len(found) - 1)], values)
             return fill(singular if source_plural(n) == 0 else plural_text, values)
 
-        return {"_": gettext, "gettext": gettext, "pgettext": pgettext, "ngettext": ngettext}
+        source = self.config.source_locale
+        fallback = f' lang="{source.tag}"'
+        if locale.direction != source.direction:
+            fallback += f' dir="{source.direction}"'
+
+        def fallback_attrs(message: str, context: str | None = None) -> Markup:
+            """``lang`` (and ``dir``) for the element of a template string shown in the source language."""
+            if locale.name == source.name or site.get(context, message):
+                return Markup("")
+            return Markup(fallback)
+
+        return {
+            "_": gettext,
+            "gettext": gettext,
+            "pgettext": pgettext,
+            "ngettext": ngettext,
+            "fallback_attrs": fallback_attrs,
+        }
 
     # -- article pages --------------------------------------------------------------
 
@@ -174,9 +216,8 @@ class Renderer:
     ) -> tuple[str, int, int]:
         """The body's HTML, and how many blocks were translated and fell back."""
         counts = [0, 0]
-        babel_locale = locale.babel
-        is_source = locale.name == self.config.source_locale.name
-        rtl = locale.direction == "rtl"
+        source = self.config.source_locale
+        is_source = locale.name == source.name
 
         def translate(segment: Segment) -> Translation:
             found = None if is_source else translations.get(segment.context, segment.text)
@@ -187,13 +228,18 @@ class Renderer:
             return Translation(segment.text, fallback=not is_source)
 
         def fill(name: str) -> str:
-            text = str(escape(format_value(article.values[name], babel_locale)))
-            return f"<bdi>{text}</bdi>" if rtl else text
+            return str(self._show(format_value(article.values[name], locale.babel), locale))
 
-        fallback = {"lang": self.config.source_locale.tag}
-        if rtl:
-            fallback["dir"] = "ltr"
-        html = self.segmenter.render(article.body, translate, fill, fallback, article.body_line)
+        def fill_fallback(name: str) -> str:
+            # A block shown in the source language shows its values the source language's way too.
+            return str(self._show(format_value(article.values[name], source.babel), source))
+
+        fallback = {} if is_source else {"lang": source.tag}
+        if locale.direction != source.direction:
+            fallback["dir"] = source.direction
+        html = self.segmenter.render(
+            article.body, translate, fill, fallback, article.body_line, fill_fallback=fill_fallback
+        )
         return html, counts[0], counts[1]
 
     def plain(
@@ -203,11 +249,12 @@ class Renderer:
         is_source = locale.name == self.config.source_locale.name
         found = None if is_source or not text else translations.get(None, text)
         chosen = found[0] if found else text
-        babel_locale = locale.babel
+        shown = locale if found else self.config.source_locale
         out = []
         for token in tokenize(chosen):
             if token.field is not None and token.field in article.values:
-                out.append(format_value(article.values[token.field], babel_locale))
+                value = format_value(article.values[token.field], shown.babel)
+                out.append(accent(value) if isinstance(shown, PseudoLocaleInfo) else value)
             else:
                 out.append(token.text)
         return "".join(out), bool(text) and not found and not is_source
@@ -221,17 +268,17 @@ class Renderer:
         languages: list[LanguageLink],
         preview: bool,
     ) -> str:
-        body, _, _ = self.article_body(article, locale, translations)
+        body, _, fallbacks = self.article_body(article, locale, translations)
         title, title_fallback = self.plain(article, locale, translations, article.title)
         description, _ = self.plain(article, locale, translations, article.description)
+        source = self.config.source_locale
         title_attrs = ""
         if title_fallback:
-            title_attrs = f' lang="{self.config.source_locale.tag}"'
-            if locale.direction == "rtl":
-                title_attrs += ' dir="ltr"'
-        babel_locale = locale.babel
+            title_attrs = f' lang="{source.tag}"'
+            if locale.direction != source.direction:
+                title_attrs += f' dir="{source.direction}"'
         current = next(lang for lang in languages if lang.current)
-        source_url = next(lang.url for lang in languages if lang.tag == self.config.source_locale.tag)
+        source_url = next(lang.url for lang in languages if lang.tag == source.tag)
         page = {
             "lang": locale.tag,
             "dir": locale.direction,
@@ -243,11 +290,9 @@ class Renderer:
             "x_default": source_url,
             "alternates": [{"tag": lang.tag, "url": lang.url} for lang in languages],
             "languages": languages,
-            "preview": preview,
-            "published": format_date(article.published, "long", locale=babel_locale)
-            if article.published
-            else None,
-            "updated": format_date(article.updated, "long", locale=babel_locale) if article.updated else None,
+            "preview": preview and fallbacks > 0,
+            "published": self.date(article.published, locale) if article.published else None,
+            "updated": self.date(article.updated, locale) if article.updated else None,
             "minutes": reading_minutes(body),
             "body": Markup(body),
         }
@@ -255,6 +300,7 @@ class Renderer:
         return self._render("article.html", context)
 
     def index_page(self, languages: list[dict[str, Any]], site: Translations) -> str:
+        """build/index.html: every published language by its native name, with its articles."""
         locale = self.config.source_locale
         page = {"lang": locale.tag, "dir": locale.direction, "root": "", "url": self.config.base_url + "/"}
         context = {

@@ -138,6 +138,8 @@ class BodySegmenter:
     ``segments(body, first_line)`` lists the blocks; ``render(body, translate, fill)``
     returns the body's HTML with every block's text replaced by ``translate(segment)``
     and every ``{placeholder}`` by ``fill(name)`` (already escaped HTML).
+    Blocks that are not translated (a fallback to the source text, or marked
+    ``translate="no"``) get ``fallback_attrs``; their values come from ``fill_fallback``.
     """
 
     def __init__(self) -> None:
@@ -149,6 +151,7 @@ class BodySegmenter:
         self._cursor_line = 1
         self._translate: Callable[[Segment], Translation] | None = None
         self._fill: Callable[[str], str] | None = None
+        self._fill_fallback: Callable[[str], str] | None = None
         self._fallback_attrs: dict[str, str] = {}
 
     # -- public API ---------------------------------------------------------------
@@ -169,20 +172,24 @@ class BodySegmenter:
         fill: Callable[[str], str],
         fallback_attrs: dict[str, str],
         first_line: int = 1,
+        fill_fallback: Callable[[str], str] | None = None,
     ) -> str:
         """HTML of ``body`` with translations and values in place.
 
         ``fallback_attrs`` (e.g. ``{"lang": "en"}``) are set on blocks whose translation
-        is a fallback to the source text.
+        is a fallback to the source text, and on blocks marked ``translate="no"``;
+        values in a fallback block come from ``fill_fallback`` (default: ``fill``), so
+        that they can be written the source language's way.
         """
         self._mode = "render"
         self._translate, self._fill, self._fallback_attrs = translate, fill, fallback_attrs
+        self._fill_fallback = fill_fallback or fill
         self._start(body, first_line)
         self.md.reset()
         try:
             return str(self.md.convert(body))
         finally:
-            self._translate = self._fill = None
+            self._translate = self._fill = self._fill_fallback = None
 
     # -- the walk -----------------------------------------------------------------
 
@@ -214,21 +221,27 @@ class BodySegmenter:
             if not isinstance(tag, str) or tag in _SKIP_TAGS:
                 continue
             if child.get("translate") == "no":
+                self._keep_source(child)
                 continue
             kind = _BLOCK_KINDS.get(tag)
-            if kind is not None and child.text and child.text.strip():
-                if _STASH_ONLY_RE.fullmatch(child.text) is None:
-                    if quote and kind == "paragraph":
-                        kind = "quote"
-                    elif element.tag == "li" and kind == "paragraph":
-                        kind = "list item"
-                    self._block(child, kind, md)
+            if (
+                kind is not None
+                and child.text
+                and child.text.strip()
+                and _STASH_ONLY_RE.fullmatch(child.text) is None
+            ):
+                if quote and kind == "paragraph":
+                    kind = "quote"
+                elif element.tag == "li" and kind == "paragraph":
+                    kind = "list item"
+                self._block(child, kind, md)
             self._visit(child, md, quote or tag == "blockquote")
 
     def _block(self, element: etree.Element, kind: str, md: markdown.Markdown) -> None:
         raw = element.text or ""
         text, attrs = split_attr_list(raw)
         if attrs and _attr(attrs, "translate") == "no":
+            self._keep_source(element)
             return
         context = _attr(attrs, "msgctxt") if attrs else None
         segment = Segment(kind=kind, text=collapse(text), line=self._line_of(raw), context=context)
@@ -237,7 +250,9 @@ class BodySegmenter:
             return
         assert self._translate is not None
         translation = self._translate(segment)
-        new_text = self._fill_text(translation.text, md)
+        fill = self._fill_fallback if translation.fallback else self._fill
+        assert fill is not None
+        new_text = self._fill_text(translation.text, md, fill)
         if attrs:
             if context is not None:
                 attrs = _without_attr(attrs, "msgctxt")
@@ -247,15 +262,20 @@ class BodySegmenter:
             for name, value in self._fallback_attrs.items():
                 element.set(name, value)
 
-    def _fill_text(self, text: str, md: markdown.Markdown) -> str:
+    def _keep_source(self, element: etree.Element) -> None:
+        """A block the author marked not to translate is in the source language on every page."""
+        if self._mode == "render":
+            for name, value in self._fallback_attrs.items():
+                element.set(name, value)
+
+    def _fill_text(self, text: str, md: markdown.Markdown, fill: Callable[[str], str]) -> str:
         """Put values in place of ``{names}``; they bypass inline Markdown through the stash."""
         if "{" not in text and "}" not in text:
             return text
-        assert self._fill is not None
         out: list[str] = []
         for token in tokenize(text):
             if token.field is not None:
-                out.append(md.htmlStash.store(self._fill(token.field)))
+                out.append(md.htmlStash.store(fill(token.field)))
             elif token.error is not None:
                 out.append(md.htmlStash.store(html.escape(token.text)))
             else:

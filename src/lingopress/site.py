@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from lingopress.catalogs import read_locale_po
@@ -12,18 +18,22 @@ from lingopress.checks import Stats, catalog_stats
 from lingopress.config import Config
 from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog, write_atomic
-from lingopress.render import LanguageLink
+from lingopress.render import LanguageLink, Renderer, Translations
 from lingopress.source import Article
 
 __all__ = [
     "BuildReport",
     "copy_static",
+    "index_languages",
     "language_links",
     "locale_stats",
     "page_path",
     "page_url",
+    "preview_server",
     "published_locales",
     "sitemap_xml",
+    "source_fingerprint",
+    "watch_and_rebuild",
 ]
 
 
@@ -89,9 +99,40 @@ def language_links(
             href=f"../../{info.path_tag}/{slug}/",
             url=page_url(config, info, slug),
             current=info.name == current.name,
+            dir=info.direction,
         )
         for info in published
     ]
+
+
+def index_languages(
+    config: Config,
+    renderer: Renderer,
+    published: list[LocaleInfo],
+    articles: list[Article],
+    catalogs: Mapping[str, Mapping[str, Catalog | None]],
+) -> list[dict[str, Any]]:
+    """What build/index.html lists: each published language by its native name, with its articles."""
+    languages = []
+    for info in published:
+        is_source = info.name == config.source_locale.name
+        entries = []
+        for article in articles:
+            catalog = None if is_source else catalogs.get(info.name, {}).get(article.slug)
+            title, fallback = renderer.plain(article, info, Translations.from_catalog(catalog), article.title)
+            entries.append(
+                {"title": title, "title_fallback": fallback, "href": f"{info.path_tag}/{article.slug}/"}
+            )
+        languages.append(
+            {
+                "tag": info.tag,
+                "path_tag": info.path_tag,
+                "dir": info.direction,
+                "native_name": info.native_name,
+                "articles": entries,
+            }
+        )
+    return languages
 
 
 def write_output(report: BuildReport, config: Config, path: Path, data: bytes) -> None:
@@ -105,6 +146,7 @@ def sitemap_xml(config: Config, articles: list[Article], published: list[LocaleI
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
         ' xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
+    lines.append(f"  <url>\n    <loc>{xml_escape(config.base_url)}/</loc>\n  </url>")
     for article in articles:
         for info in published:
             lines.append("  <url>")
@@ -131,3 +173,51 @@ def copy_static(config: Config, report: BuildReport) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
                 report.written.append(config.relative(target))
+
+
+# --------------------------------------------------------------------------- preview
+
+
+def preview_server(build_dir: Path, bind: str, port: int) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for ``build_dir`` (not started): directory URLs serve their index.html."""
+    handler = functools.partial(_QuietHandler, directory=str(build_dir))
+    return http.server.ThreadingHTTPServer((bind, port), handler)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def source_fingerprint(config: Config) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every input of a build, to notice a change cheaply."""
+    paths = [config.root / "pyproject.toml"]
+    for folder in (config.source_dir, config.locales_dir):
+        if folder.is_dir():
+            paths += sorted(p for p in folder.rglob("*") if p.is_file())
+    out = []
+    for path in paths:
+        with suppress(OSError):
+            stat = path.stat()
+            out.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+def watch_and_rebuild(
+    config: Config, rebuild: Callable[[], str], interval: float = 1.0, stop: threading.Event | None = None
+) -> threading.Thread:
+    """Call ``rebuild`` in a background thread whenever a build input changes; print what it says."""
+    stop = stop or threading.Event()
+    seen = source_fingerprint(config)
+
+    def loop() -> None:
+        nonlocal seen
+        while not stop.wait(interval):
+            now = source_fingerprint(config)
+            if now != seen:
+                seen = now
+                print(rebuild(), flush=True)
+
+    thread = threading.Thread(target=loop, name="lingopress-watch", daemon=True)
+    thread.start()
+    return thread
