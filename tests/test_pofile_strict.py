@@ -9,6 +9,9 @@ valid. Every file in the folder must be listed, so a new case cannot go untested
 from __future__ import annotations
 
 import codecs
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -174,3 +177,32 @@ def test_hostile_plural_forms_are_refused_not_run(value: str, reason: str) -> No
     with pytest.raises(ValueError) as info:
         parse_plural_forms(value)
     assert reason in str(info.value)
+
+
+# msgfmt lets these through; we do not (NUL truncation, unknown charset, header content).
+MSGFMT_ACCEPTS = {
+    "nul-byte.po",
+    "unknown-charset.po",
+    "charset-template.po",
+    "header-garbled.po",
+    "language-other-locale.po",
+    "language-path.po",
+    "language-unknown.po",
+    "plural-forms-not-cldr.po",
+    "plural-nplurals-not-cldr.po",
+}
+
+
+@pytest.mark.gettext
+def test_at_least_as_strict_as_msgfmt() -> None:
+    """Every bad file GNU msgfmt --check rejects, we reject too; the known extras are ours alone.
+    (msgfmt also rejects a BOM, which we accept, keeping the header.)"""
+    assert shutil.which("msgfmt") is not None, "GNU gettext's msgfmt is needed for this test"
+    rejected_by_msgfmt = set()
+    for path in sorted(BAD.iterdir()):
+        result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True)
+        if result.returncode != 0:
+            rejected_by_msgfmt.add(path.name)
+    ours = set(SYNTAX) | set(STRUCTURE)
+    assert rejected_by_msgfmt - ours == {"accept-bom.po"}
+    assert ours - rejected_by_msgfmt == MSGFMT_ACCEPTS
