@@ -8,6 +8,7 @@ The package follows the flow of the data, one module per stage::
     values    typed values -> locale-formatted strings; placeholder syntax
     segment   Article body -> Segments (one per block), and back to HTML
     pofile    PO/POT text <-> Catalog (strict reader, GNU-layout writer)
+    validate  Catalog -> Diagnostics on its structure (header, Language, Plural-Forms)
     extract   Articles and templates -> POT catalogs
     merge     POT + PO -> updated PO (exact, whitespace and fuzzy matching)
     imports   translator PO files -> project PO files, validated

@@ -442,7 +442,8 @@ class _Parser:
             self.msgctxt = value
         elif keyword == "msgid":
             if self.msgid is not None:
-                raise _Syntax("msgid follows another msgid without msgstr", lineno)
+                # The entry at fault is the one without msgstr, not the next one.
+                raise _Syntax("missing msgstr after msgid", self.msgid_line)
             self.msgid = value
             self.msgid_line = lineno
         elif keyword == "msgid_plural":
