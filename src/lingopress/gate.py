@@ -37,6 +37,7 @@ from lingopress.extract import extract_project, stale_pots
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog, Message, read_po
+from lingopress.validate import validate_catalog
 
 __all__ = [
     "IGNORE_MARKER",
@@ -132,37 +133,12 @@ def _silenced(message: Message) -> tuple[set[str], list[str]]:
     return codes, unknown
 
 
-def _normal_plural_forms(value: str) -> str:
-    return " ".join(value.replace(" ", "").replace(";", "; ").split()).rstrip(";").rstrip()
-
-
-def _header_problems(catalog: Catalog, info: LocaleInfo) -> list[Problem]:
-    if not catalog.header.msgstr[0]:
-        return [Problem("error", "header", 'no header entry (msgid "") with Language and Plural-Forms')]
-    problems: list[Problem] = []
-    fields = catalog.header_fields()
-    language = fields.get("Language")
-    if language != info.name:
-        problems.append(
-            Problem(
-                "error", "header", f"Language is {language!r}, expected {info.name!r}: run 'invoke update'"
-            )
-        )
-    plural_forms = fields.get("Plural-Forms", "")
-    if _normal_plural_forms(plural_forms) != _normal_plural_forms(info.plural_forms):
-        problems.append(
-            Problem(
-                "error",
-                "header",
-                f"Plural-Forms is {plural_forms!r}; CLDR says {info.plural_forms!r}: run 'invoke update'",
-            )
-        )
-    content_type = fields.get("Content-Type", "")
-    if "charset=utf-8" not in content_type.lower().replace(" ", ""):
-        problems.append(
-            Problem("error", "header", f"Content-Type must declare charset=UTF-8 (it is {content_type!r})")
-        )
-    return problems
+def _utf8_problem(catalog: Catalog) -> Problem | None:
+    """The project's catalogs are UTF-8 (validate_catalog accepts any charset Python knows)."""
+    content_type = catalog.header_fields().get("Content-Type", "")
+    if catalog.header.msgstr[0] and "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        return Problem("error", "header", f"Content-Type must declare charset=UTF-8 (it is {content_type!r})")
+    return None
 
 
 def _same_template_part(entry: Message, template: Message) -> bool:
@@ -280,22 +256,18 @@ def check_catalog(
         found.append(Diagnostic(path, line, severity, code, message, locale))
 
     header_line = catalog.header.lineno or 1
-    for problem in _header_problems(catalog, info):
-        add(header_line, problem.severity, problem.code, problem.message)
+    # Structure: header fields, Language, Plural-Forms, the number of plural forms.
+    for diagnostic in validate_catalog(catalog, info, path=path):
+        add(diagnostic.line, diagnostic.severity, diagnostic.code, diagnostic.message)
+    utf8 = _utf8_problem(catalog)
+    if utf8 is not None:
+        add(header_line, utf8.severity, utf8.code, utf8.message)
     if pot is not None:
         for line, problem in _merge_problems(catalog, pot, path):
             add(line, problem.severity, problem.code, problem.message)
     for message in catalog.messages:
         line = message.lineno or 1
         plural = message.msgid_plural is not None
-        if plural and len(message.msgstr) != info.nplurals:
-            add(
-                line,
-                "error",
-                "plurals",
-                f"{len(message.msgstr)} plural forms; {locale} has {info.nplurals}"
-                f" ({info.plural_forms}): run 'invoke update'",
-            )
         if message.has_translation:
             single = single_number_forms(info.plural_expr, info.nplurals) if plural else frozenset()
             problems: list[Problem] = []

@@ -148,7 +148,7 @@ def validate_catalog(
         if message.msgid_plural is not None and len(message.msgstr) != nplurals:
             add(
                 message.lineno,
-                "plural",
+                "plurals",
                 f"plural entry has {len(message.msgstr)} msgstr[n] forms, the language has {nplurals}"
                 f" (msgstr[0] to msgstr[{nplurals - 1}])",
             )
@@ -204,19 +204,19 @@ def _check_plural_forms(
 ) -> int:
     """Report Plural-Forms problems; return the nplurals to hold plural entries to."""
     if not value:
-        add(line, "plural", f"no Plural-Forms in the header (CLDR: {locale.plural_forms!r})")
+        add(line, "header", f"no Plural-Forms in the header (CLDR: {locale.plural_forms!r})")
         return locale.nplurals
     if "INTEGER" in value or "EXPRESSION" in value:
         return locale.nplurals  # reported as a template value
     try:
         nplurals, forms = parse_plural_forms(value)
     except ValueError as exc:
-        add(line, "plural", f"{exc}")
+        add(line, "header", f"{exc}")
         return locale.nplurals
     if nplurals != locale.nplurals:
         add(
             line,
-            "plural",
+            "header",
             f"nplurals={nplurals}, but {locale.english_name} has {locale.nplurals}"
             f" (CLDR: {locale.plural_forms!r})",
         )
@@ -226,7 +226,7 @@ def _check_plural_forms(
         if got != want:
             add(
                 line,
-                "plural",
+                "header",
                 f"plural expression picks form {got} for n={n}, CLDR picks {want}"
                 f" (CLDR: {locale.plural_forms!r})",
             )

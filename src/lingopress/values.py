@@ -112,8 +112,9 @@ def format_value(value: Value, locale: Locale) -> str:
     if value.kind == "compact":
         # CLDR has no long compact form for some locales (ja): use the short one there.
         # Two fraction digits at most, so that 120,000,000 is 1.2億 in ja, not a rounded 1億.
-        form = "long" if "long" in locale.compact_decimal_formats else "short"
-        return str(format_compact_decimal(amount, format_type=form, locale=locale, fraction_digits=2))
+        if "long" in locale.compact_decimal_formats:
+            return str(format_compact_decimal(amount, format_type="long", locale=locale, fraction_digits=2))
+        return str(format_compact_decimal(amount, format_type="short", locale=locale, fraction_digits=2))
     return str(format_decimal(amount, locale=locale))
 
 
