@@ -165,8 +165,20 @@ _CODE_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 _AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[^@<>\s]+@[^@<>\s]+\.\w+)>")
 _REF_LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\[([^\]]*)\]")
-_HTML_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+# Anything a browser would take for a tag: ``<svg/onload=...>`` and ``<javascript:...>`` too.
+_HTML_RE = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)(?:[\s/][^<>]*)?>|<!--.*?-->", re.S)
 _BLOCK_START_RE = re.compile(r"#{1,6}(?:\s|$)|[-*+]\s|>|```|~~~|={3,}\s*$|-{3,}\s*$|\|")
+
+
+def _starts_block(text: str) -> bool:
+    """Whether any line of ``text`` starts with Markdown block syntax."""
+    for line in text.split("\n"):
+        line = line.lstrip()
+        if line[:1] and line[:1] in "#-*+>`~=|" and _BLOCK_START_RE.match(line):
+            return True
+    return False
+
+
 _DELIMITER_RE = re.compile(r"\*+|_+")
 _ASCII_PUNCTUATION = frozenset(string.punctuation)
 
@@ -326,13 +338,7 @@ def markup_problems(msgid: str, msgstr: str) -> list[Problem]:
         if extra_html:
             shown = ", ".join(f"<{t}>" if t != "<!--" else "<!-- -->" for t in sorted(extra_html))
             problems.append(Problem("error", "html", f"raw HTML the source does not have: {shown}"))
-    start = msgstr.lstrip()[:1]
-    if (
-        start
-        and start in "#-*+>`~=|"
-        and _BLOCK_START_RE.match(msgstr.lstrip())
-        and not _BLOCK_START_RE.match(msgid.lstrip())
-    ):
+    if _starts_block(msgstr) and not _starts_block(msgid):
         problems.append(
             Problem(
                 "error",
