@@ -166,3 +166,18 @@ def test_write_atomic_leaves_unchanged_files_alone(tmp_path: Path) -> None:
     assert save_po(target, parse_po('msgid "a"\nmsgstr "b"\n')) is True
     assert target.read_text() == 'msgid "a"\nmsgstr "b"\n'
     assert [p.name for p in target.parent.iterdir()] == ["x.po"]
+
+
+def test_layouts_other_tools_write_read_the_same() -> None:
+    """Indented or unusually spaced entries (read line by line) give what the GNU layout gives."""
+    plain = parse_po(MULTILINGUAL)
+    odd = parse_po(MULTILINGUAL.replace('\nmsgid "', '\n  msgid   "').replace("\nmsgstr ", "\nmsgstr\t"))
+    fields = [
+        (m.msgid, m.msgstr, m.msgid_plural, m.flags, m.references, m.extracted_comments, m.lineno)
+        for m in [plain.header, *plain.messages, *plain.obsolete]
+    ]
+    assert fields == [
+        (m.msgid, m.msgstr, m.msgid_plural, m.flags, m.references, m.extracted_comments, m.lineno)
+        for m in [odd.header, *odd.messages, *odd.obsolete]
+    ]
+    assert [m.lineno for m in plain.messages] == [15, 18, 21, 24, 27]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 
 from lingopress._linebreak_data import CLASSES, CODES, STARTS
@@ -210,19 +211,36 @@ def _inert(ch: str) -> bool:
     return ch == " " or line_class(ch) in _INERT_CLASSES
 
 
-_BREAKY_ASCII_RE = re.compile(
-    "[^" + re.escape("".join(chr(cp) for cp in range(32, 127) if _inert(chr(cp)))) + "]"
-)
+def _char_ranges(predicate: Callable[[str], bool], end: int) -> str:
+    """A regular-expression class body for the code points below ``end`` that satisfy ``predicate``."""
+    parts = []
+    cp = 0
+    while cp < end:
+        if not predicate(chr(cp)):
+            cp += 1
+            continue
+        first = cp
+        while cp < end and predicate(chr(cp)):
+            cp += 1
+        parts.append(re.escape(chr(first)) + ("-" + re.escape(chr(cp - 1)) if cp - 1 > first else ""))
+    return "".join(parts)
 
 
-def _has_inner_breaks(segment: str) -> bool:
-    """Whether ``segment`` may hold an opportunity that no space introduces."""
-    if segment.isascii():
-        return _BREAKY_ASCII_RE.search(segment) is not None
-    return not all(map(_inert, segment))
+# Characters next to which an opportunity without a space may exist (anything not a word
+# character of the alphabetic scripts; everything from U+3000 on, to be safe).
+_BREAKY_RE = re.compile("[^" + _char_ranges(_inert, 0x3000) + "]")
 
 
 _DIRECT: dict[str, int] = {}
+_AFTER_SPACE: dict[str, bool] = {}
+
+
+def _after_space_rule(key: str) -> bool:
+    """For ``x y`` (three characters), whether a line may break before ``y``."""
+    before, space, after = key
+    return before != " " and after != " " and _pair_rule(before, after, spaced=True) == 1
+
+
 _SPACED: dict[str, int] = {}
 
 
@@ -270,50 +288,24 @@ def fill_lines(
     start = 0
     column = startcol
     is_break = _is_break
-    ascii_text = text.isascii()
-    breaky = _BREAKY_ASCII_RE.search
-    spaced_rules = _SPACED
+    breaky = _BREAKY_RE.search
+    after_space = _AFTER_SPACE
     while True:
         limit = start + width - column
         if n <= limit:
             break
         # The common case: the line ends after the last space that fits, inside plain words.
         space = text.rfind(" ", start, limit) if limit > start else -1
-        word = space + 1
-        if (
-            space >= start
-            and text[word] != " "
-            and text[space - 1 : space] != " "
-            and spaced_rules.get(text[space - 1 : space] + text[word]) == 1
-            and (
-                breaky(text, word, limit + 1) is None
-                if ascii_text
-                else all(map(_inert, text[word : limit + 1]))
-            )
-            and word not in prohibited
-        ):
-            lines.append(text[start:word])
-            start, column = word, 0
-            continue
-        end = 0
-        q = limit
-        while q > start:
-            # Words hold no opportunity unless they have punctuation: test the
-            # character after each space, and each position only in such words.
-            space = text.rfind(" ", start, q)
-            word = space + 1 if space >= 0 else start
-            if _has_inner_breaks(text[word : q + 1]):
-                while q > word:
-                    if is_break(text, q) and q not in prohibited:
-                        end = q
-                        break
-                    q -= 1
-                if end:
-                    break
-            if word > start and is_break(text, word) and word not in prohibited:
-                end = word
-                break
-            q = word - 1
+        if space > start:
+            key = text[space - 1 : space + 2]
+            rule = after_space.get(key)
+            if rule is None:
+                rule = after_space[key] = _after_space_rule(key)
+            if rule and breaky(text, space + 1, limit + 1) is None and (space + 1) not in prohibited:
+                lines.append(text[start : space + 1])
+                start, column = space + 1, 0
+                continue
+        end = _last_break(text, start, limit, prohibited)
         if not end:
             # The first piece is wider than the line: it overflows, up to the next opportunity.
             q = max(limit + 1, start + 1)
@@ -326,6 +318,27 @@ def fill_lines(
         start, column = end, 0
     lines.append(text[start:])
     return lines
+
+
+def _last_break(text: str, low: int, high: int, prohibited: frozenset[int]) -> int:
+    """The last opportunity in ``(low, high]`` (0 if none), for text of simple characters.
+
+    An opportunity is either right after spaces, or next to a character that is
+    not a word character: only those places are examined, from the right.
+    """
+    q = high
+    while q > low:
+        space = text.rfind(" ", low, q)
+        word = space + 1 if space >= 0 else low
+        for match in reversed(list(_BREAKY_RE.finditer(text, word, q + 1))):
+            position = match.start()
+            for candidate in (position + 1, position):
+                if word < candidate <= q and candidate not in prohibited and _is_break(text, candidate):
+                    return candidate
+        if word > low and word not in prohibited and _is_break(text, word):
+            return word
+        q = word - 1
+    return 0
 
 
 def _fill_general(text: str, width: int, startcol: int, prohibited: frozenset[int]) -> list[str]:

@@ -255,6 +255,26 @@ def parse_po(text: str, path: str = "<string>") -> Catalog:
         raise CatalogError(exc.message, path, exc.line) from None
 
 
+# A quoted string on one line; escapes are checked when the value is unescaped.
+_STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_BLOCK = rf"{_STR}(?:\n{_STR})*"
+_ENTRY_RE = re.compile(
+    rf"(#(?!~)[^\n]*\n(?:#(?!~)[^\n]*\n)*)?"
+    rf"(?:msgctxt ({_BLOCK})\n)?"
+    rf"msgid ({_BLOCK})\n"
+    rf"(?:msgid_plural ({_BLOCK})\n)?"
+    rf"((?:msgstr(?:\[\d+\])? {_BLOCK}\n)+)"
+    r"(?=\n|#|msg|$)"
+)
+_MSGSTR_RE = re.compile(rf"msgstr(?:\[(\d+)\])? ({_BLOCK})\n")
+
+
+def _joined(block: str, line: int) -> str:
+    """The value of consecutive quoted strings, one per line, already known to be well formed."""
+    value = block[1:-1] if "\n" not in block else "".join(part[1:-1] for part in block.split("\n"))
+    return _unescape(value, line) if "\\" in value else value
+
+
 class _Parser:
     """A line-oriented state machine following GNU gettext's PO grammar."""
 
@@ -324,29 +344,102 @@ class _Parser:
             obsolete=bool(self.obsolete),
             lineno=self.msgid_line,
         )
+        self._add(message)
+        self._reset()
+
+    def _add(self, message: Message) -> None:
         catalog = self.catalog
         if message.obsolete:
             catalog.obsolete.append(message)
+            return
+        key = message.key
+        first = self.seen.get(key)
+        if first is not None:
+            raise _Syntax(
+                f"duplicate message definition (first defined at {self.path}:{first})",
+                message.lineno,
+            )
+        self.seen[key] = message.lineno
+        if message.is_header and not catalog.messages and catalog.header.lineno == 0:
+            catalog.header = message
         else:
-            key = message.key
-            first = self.seen.get(key)
-            if first is not None:
-                raise _Syntax(
-                    f"duplicate message definition (first defined at {self.path}:{first})",
-                    self.msgid_line,
-                )
-            self.seen[key] = self.msgid_line
-            if message.is_header and not catalog.messages and catalog.header.lineno == 0:
-                catalog.header = message
-            else:
-                catalog.messages.append(message)
-        self._reset()
+            catalog.messages.append(message)
 
     def parse(self, text: str) -> Catalog:
-        lines = text.split("\n")
+        """Read entries in the common layout with one regular expression each; from the first
+        entry that is laid out otherwise (obsolete, indented, broken...), go line by line."""
+        if not text.endswith("\n"):
+            text += "\n"
+        pos, lineno, size = 0, 1, len(text)
+        match_entry = _ENTRY_RE.match
+        while pos < size:
+            if text[pos] == "\n":
+                pos += 1
+                lineno += 1
+                continue
+            match = match_entry(text, pos)
+            if match is None or not self._fast_entry(match, lineno):
+                break
+            lineno += text.count("\n", pos, match.end())
+            pos = match.end()
+        else:
+            return self.catalog
+        return self._parse_lines(text[pos:].split("\n"), lineno - 1)
+
+    def _fast_entry(self, match: re.Match[str], lineno: int) -> bool:
+        """Add the entry ``match`` found at ``lineno``; False (nothing added) if it needs the slow path."""
+        comments, ctxt, msgid, plural, msgstrs = match.groups()
+        forms: list[str] = []
+        try:
+            if plural is None and msgstrs.startswith('msgstr "') and "\nmsgstr" not in msgstrs[:-1]:
+                forms.append(_joined(msgstrs[7:-1], lineno))
+            else:
+                for index, block in _MSGSTR_RE.findall(msgstrs):
+                    if (plural is None) != (index == "") or (index and int(index) != len(forms)):
+                        return False
+                    forms.append(_joined(block, lineno))
+                if not forms:
+                    return False
+            context = None if ctxt is None else _joined(ctxt, lineno)
+            source = _joined(msgid, lineno)
+            source_plural = None if plural is None else _joined(plural, lineno)
+        except _Syntax:
+            return False  # the line-by-line reader reports it at its exact line
+        msgid_line = lineno + (comments.count("\n") if comments else 0)
+        if ctxt is not None:
+            msgid_line += ctxt.count("\n") + 1
+        if comments:
+            for offset, line in enumerate(comments[:-1].split("\n")):
+                self._comment(line.strip(), lineno + offset)
+            message = Message(
+                msgid=source,
+                msgstr=forms,
+                msgid_plural=source_plural,
+                msgctxt=context,
+                translator_comments=self.comments,
+                extracted_comments=self.extracted,
+                references=self.refs,
+                flags=self.flags,
+                previous_msgctxt=self.prev.get("msgctxt"),
+                previous_msgid=self.prev.get("msgid"),
+                previous_msgid_plural=self.prev.get("msgid_plural"),
+                lineno=msgid_line,
+            )
+            self._reset()
+        else:
+            message = Message(
+                msgid=source,
+                msgstr=forms,
+                msgid_plural=source_plural,
+                msgctxt=context,
+                lineno=msgid_line,
+            )
+        self._add(message)
+        return True
+
+    def _parse_lines(self, lines: list[str], lineno: int) -> Catalog:
         if lines and lines[-1] == "":
             lines.pop()
-        lineno = 0
         for raw in lines:
             lineno += 1
             line = raw.strip()
