@@ -237,7 +237,7 @@ _AFTER_SPACE: dict[str, bool] = {}
 
 def _after_space_rule(key: str) -> bool:
     """For ``x y`` (three characters), whether a line may break before ``y``."""
-    before, space, after = key
+    before, after = key[0], key[2]
     return before != " " and after != " " and _pair_rule(before, after, spaced=True) == 1
 
 
