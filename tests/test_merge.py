@@ -11,8 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lingopress.catalogs import update_project
+from lingopress.config import Config
+from lingopress.extract import extract_project, write_pots
 from lingopress.merge import FuzzyIndex, is_close, match_fuzzy, merge_catalogs
-from lingopress.pofile import Catalog, Message, format_po, parse_po, read_po
+from lingopress.pofile import Catalog, Message, format_po, parse_po, read_po, save_po
 
 TRIPLES = Path(__file__).parent / "merge"
 CASES = sorted(p.name for p in TRIPLES.iterdir() if p.is_dir())
@@ -213,3 +216,27 @@ def test_update_is_idempotent_and_loses_no_translation(
     for msgid, msgstr, _fuzzy in [*active, *gone]:
         if msgstr:
             assert any(s == msgstr for _, s in kept), (msgid, msgstr)
+
+
+# --------------------------------------------------------------------------- project level
+
+
+def test_update_project_creates_merges_and_leaves_unchanged_files_alone(project: Config) -> None:
+    """Creating every locale's PO, then a no-op update writes nothing; an edited source gives fuzzy."""
+    write_pots(project, extract_project(project).catalogs)
+    first = update_project(project, ["de"])
+    assert sorted(first.created) == ["locales/de/LC_MESSAGES/sample.po", "locales/de/LC_MESSAGES/site.po"]
+    po_path = project.po_path("de", "sample")
+    catalog = read_po(po_path)
+    target = next(m for m in catalog if m.msgid == "Patients come first.")
+    target.msgstr = ["Die Patienten stehen an erster Stelle."]
+    save_po(po_path, catalog)
+    assert update_project(project, ["de"]).written == []
+    source = project.source_dir / "sample.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("come first.", "always come first."))
+    write_pots(project, extract_project(project).catalogs)
+    report = update_project(project, ["de"])
+    assert report.files["locales/de/LC_MESSAGES/sample.po"].fuzzy == 1
+    entry = next(m for m in read_po(po_path) if m.msgid == "Patients always come first.")
+    assert entry.fuzzy and entry.previous_msgid == "Patients come first."
+    assert entry.msgstr == ["Die Patienten stehen an erster Stelle."]

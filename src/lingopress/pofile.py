@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lingopress.errors import CatalogError
-from lingopress.linebreak import fill_lines
+from lingopress.linebreak import char_width, fill_lines
 
 __all__ = [
     "Catalog",
@@ -663,6 +663,12 @@ def _no_break_positions(portion: str) -> frozenset[int]:
     return frozenset(positions)
 
 
+def _display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(max(char_width(ch), 0) for ch in text)
+
+
 def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
     """The lines GNU gettext writes for ``keyword "value"`` (``prefix`` is ``#~ `` or ``#| ``).
 
@@ -684,15 +690,24 @@ def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -
         portion = _escape(raw)
         no_break = _no_break_positions(portion)
         if first:
+            first = False
             startcol = len(keyword) + 1
-            lines = fill_lines(portion, line_width, startcol, no_break)
-            if portion and (len(portions) > 1 or startcol > line_width or len(lines) > 1):
+            lines = fill_lines(portion, line_width, 0, no_break) if portion else [""]
+            # Were the value to start after the keyword, would it break? When it breaks
+            # from column 0 it does; when it fits from column 0 only the width can say.
+            if portion and (
+                len(portions) > 1
+                or startcol > line_width
+                or len(lines) > 1
+                or (
+                    startcol + _display_width(portion) > line_width
+                    and len(fill_lines(portion, line_width, startcol, no_break)) > 1
+                )
+            ):
                 out.append(f'{prefix}{keyword} ""')
-                lines = fill_lines(portion, line_width, 0, no_break)
                 out.extend(f'{prefix}"{line}"' for line in lines)
             else:
                 out.append(f'{prefix}{keyword} "{portion}"')
-            first = False
         else:
             out.extend(f'{prefix}"{line}"' for line in fill_lines(portion, line_width, 0, no_break))
     if first:
