@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from lingopress.merge import merge_catalogs  # noqa: E402
-from lingopress.pofile import read_po, save_po  # noqa: E402
+from lingopress.pofile import bulk_allocation, read_po, save_po  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "po-merge"
 MSGMERGE_52K_FUZZY = 1138.0
@@ -34,10 +34,11 @@ MSGMERGE_52K_FUZZY = 1138.0
 
 def ours(corpus: Path, out: Path, fuzzy: bool) -> float:
     start = time.perf_counter()
-    po = read_po(corpus / "old.po")
-    pot = read_po(corpus / "new.pot")
-    merged, _ = merge_catalogs(pot, po, fuzzy_matching=fuzzy)
-    save_po(out, merged)
+    with bulk_allocation():  # as update_project does
+        po = read_po(corpus / "old.po")
+        pot = read_po(corpus / "new.pot")
+        merged, _ = merge_catalogs(pot, po, fuzzy_matching=fuzzy)
+        save_po(out, merged)
     return time.perf_counter() - start
 
 

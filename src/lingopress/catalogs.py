@@ -11,7 +11,7 @@ from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
 from lingopress.merge import MergeSummary, merge_catalogs
 from lingopress.mofile import mo_bytes
-from lingopress.pofile import Catalog, Message, read_po, save_po, write_atomic
+from lingopress.pofile import Catalog, Message, bulk_allocation, read_po, save_po, write_atomic
 
 __all__ = [
     "UpdateReport",
@@ -166,6 +166,13 @@ def update_project(
     Every file is read and merged before anything is written, so a broken PO file
     stops the update with nothing half done.
     """
+    with bulk_allocation():
+        return _update_project(config, locales, fuzzy_matching, purge_obsolete)
+
+
+def _update_project(
+    config: Config, locales: list[str], fuzzy_matching: bool, purge_obsolete: bool
+) -> UpdateReport:
     report = UpdateReport()
     pots = {domain: read_pot(config, domain) for domain in domains(config)}
     if not pots:

@@ -428,7 +428,37 @@ class _Parser:
         msgid_line = lineno + (comments.count("\n") if comments else 0)
         if ctxt is not None:
             msgid_line += ctxt.count("\n") + 1
-        if comments:
+        if comments and "#|" not in comments:
+            translator: list[str] = []
+            extracted: list[str] = []
+            references: list[str] = []
+            flags: list[str] = []
+            for line in comments[:-1].split("\n"):
+                kind = line[1:2]
+                if kind == ":":
+                    references.extend(line[2:].split())
+                elif kind == ".":
+                    extracted.append(line[2:].strip())
+                elif kind == ",":
+                    for flag in line[2:].split(","):
+                        flag = flag.strip()
+                        if flag and flag not in flags:
+                            flags.append(flag)
+                else:
+                    line = line.strip()
+                    translator.append(line[2:] if line[1:2] == " " else line[1:])
+            message = Message(
+                msgid=source,
+                msgstr=forms,
+                msgid_plural=source_plural,
+                msgctxt=context,
+                translator_comments=translator,
+                extracted_comments=extracted,
+                references=references,
+                flags=flags,
+                lineno=msgid_line,
+            )
+        elif comments:
             for offset, line in enumerate(comments[:-1].split("\n")):
                 self._comment(line.strip(), lineno + offset)
             message = Message(
