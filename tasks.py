@@ -130,7 +130,7 @@ def import_(
         for path in report.written:
             print(f"{path} {would}written")
         if report.rejected:
-            raise Exit(f"{report.rejected} translations rejected; the project keeps its own", code=1)
+            raise Exit(f"rejected: {report.rejected}; those entries of the project are as they were", code=1)
 
 
 @task(help={"locale": "only this locale (or a comma-separated list)"})

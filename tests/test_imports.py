@@ -196,7 +196,9 @@ def test_wrong_or_unknown_language_is_rejected(updated: Config, tmp_path: Path) 
     """A file in another language than --locale, or in a locale not configured, changes nothing."""
     french = _write(tmp_path, "sample.po", GOOD, language="fr")
     report = import_files(updated, [french])
-    assert [r.reason for r in report.files[0].rejected] == ["language 'fr' is not a configured locale"]
+    assert [(r.line, r.reason) for r in report.files[0].rejected] == [
+        (5, "language 'fr' is not a configured locale")
+    ]
     german = _write(tmp_path, "site.po", GOOD, language="de_DE")
     report = import_files(updated, [german], locale="tr")
     assert report.files[0].rejected[0].reason == "the file is in 'de' (its Language header), not 'tr'"

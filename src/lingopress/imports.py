@@ -96,7 +96,12 @@ def _configured_locale(config: Config, language: str) -> str | None:
 
 
 def _language_line(catalog: Catalog) -> int:
-    return catalog.header.lineno or 1
+    """The line of the header's ``Language:`` field, as GNU tools lay the header out."""
+    header = catalog.header
+    for offset, line in enumerate(header.msgstr[0].split("\n")):
+        if line.startswith("Language:"):
+            return header.lineno + 2 + offset
+    return header.lineno or 1
 
 
 def _domain_for(path: Path, catalog: Catalog, templates: dict[str, Catalog]) -> str | None:
