@@ -65,7 +65,8 @@ def extract(c: Context, check: bool = False) -> None:
 
 @task(
     help={
-        "locale": "only this locale (or a comma-separated list); a configured locale without PO files is created",
+        "locale": "only this locale (or a comma-separated list); a configured locale without PO files"
+        " is created",
         "no_fuzzy": "do not match changed messages fuzzily (like msgmerge --no-fuzzy-matching)",
         "purge_obsolete": "drop obsolete (#~) entries instead of keeping them",
     }
@@ -89,6 +90,47 @@ def update(
                     f" {s.revived} revived, {s.obsoleted} obsolete"
                 )
         print(f"{len(report.written)} of {len(report.files)} PO files written")
+
+
+@task(
+    name="import",
+    iterable=["file"],
+    help={
+        "files": "the translator's PO file; several: comma-separated (FILE,FILE...) or more --file",
+        "file": "one more PO file to import (repeatable)",
+        "locale": "the locale of the files (default: each file's Language header)",
+        "dry_run": "write nothing; show what would change",
+    },
+)
+def import_(
+    c: Context, files: str, file: list[str] | None = None, locale: str | None = None, dry_run: bool = False
+) -> None:
+    """Merge PO files sent back by translators into locales/, entry by entry, validated."""
+    from lingopress.imports import import_files
+
+    paths = [Path(name) for name in [*files.split(","), *(file or [])] if name.strip()]
+    with _user_errors():
+        config = _config()
+        report = import_files(config, [p.resolve() for p in paths], locale=locale, dry_run=dry_run)
+        would = "would be " if dry_run else ""
+        for f in report.files:
+            for rejection in f.rejected:
+                print(f"{rejection}")
+            for line, msgid, target in f.stale:
+                where = f"kept as a fuzzy suggestion for {target[:60]!r}" if target else "not kept"
+                print(f"{f.path}:{line}: msgid no longer exists ({msgid[:60]!r}): {where}")
+            if dry_run:
+                for line, msgid in f.updated:
+                    print(f"{f.path}:{line}: would update {msgid[:70]!r}")
+            into = f" -> {f.target}" if f.target else ""
+            print(
+                f"{f.path}{into}: {len(f.updated)} updated, {f.unchanged} unchanged,"
+                f" {len(f.rejected)} rejected, {len(f.stale)} stale"
+            )
+        for path in report.written:
+            print(f"{path} {would}written")
+        if report.rejected:
+            raise Exit(f"rejected: {report.rejected}; those entries of the project are as they were", code=1)
 
 
 @task(help={"locale": "only this locale (or a comma-separated list)"})

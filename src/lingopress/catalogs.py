@@ -11,15 +11,17 @@ from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
 from lingopress.merge import MergeSummary, merge_catalogs
 from lingopress.mofile import mo_bytes
-from lingopress.pofile import Catalog, Message, read_po, save_po, write_atomic
+from lingopress.pofile import Catalog, Message, bulk_allocation, read_po, save_po, write_atomic
 
 __all__ = [
     "UpdateReport",
     "compile_project",
     "domains",
+    "locale_catalog",
     "po_header_fields",
     "read_locale_po",
     "read_pot",
+    "touch_revision",
     "update_project",
 ]
 
@@ -92,6 +94,66 @@ class UpdateReport:
     written: list[str] = field(default_factory=list)
 
 
+def locale_catalog(
+    config: Config,
+    locale_name: str,
+    domain: str,
+    pot: Catalog,
+    old: Catalog | None,
+    *,
+    fuzzy_matching: bool = True,
+    purge_obsolete: bool = False,
+) -> Catalog:
+    """The locale's catalog for ``domain`` merged with its template (a new one when ``old`` is None).
+
+    The header keeps the translator's fields and takes language fields from CLDR;
+    PO-Revision-Date changes only when the messages do.
+    """
+    merged, _ = _merged(config, locale_name, domain, pot, old, fuzzy_matching, purge_obsolete)
+    return merged
+
+
+def _merged(
+    config: Config,
+    locale_name: str,
+    domain: str,
+    pot: Catalog,
+    old: Catalog | None,
+    fuzzy_matching: bool,
+    purge_obsolete: bool,
+) -> tuple[Catalog, MergeSummary]:
+    locale = config.locale(locale_name)
+    if old is None:
+        old = Catalog(path=config.relative(config.po_path(locale_name, domain)))
+        old.header = Message("")
+    merged, summary = merge_catalogs(
+        pot,
+        old,
+        fuzzy_matching=fuzzy_matching,
+        keep_obsolete=not purge_obsolete,
+        nplurals=locale.info.nplurals,
+    )
+    old_fields = old.header_fields() if old.header.msgstr[0] else None
+    fields = po_header_fields(locale, domain, pot, old_fields)
+    if old_fields is not None and _same_messages(old, merged):
+        fields["PO-Revision-Date"] = old_fields.get("PO-Revision-Date", fields["PO-Revision-Date"])
+    merged.set_header_fields(fields)
+    merged.header.flags = [f for f in merged.header.flags if f != "fuzzy"]
+    if not merged.header.translator_comments:
+        merged.header.translator_comments = [
+            f"{locale.info.english_name} translation of the {domain!r} domain.",
+            "",
+        ]
+    return merged, summary
+
+
+def touch_revision(catalog: Catalog) -> None:
+    """Set the header's PO-Revision-Date to now (``SOURCE_DATE_EPOCH`` when set)."""
+    fields = catalog.header_fields()
+    fields["PO-Revision-Date"] = _now()
+    catalog.set_header_fields(fields)
+
+
 def update_project(
     config: Config,
     locales: list[str],
@@ -104,39 +166,27 @@ def update_project(
     Every file is read and merged before anything is written, so a broken PO file
     stops the update with nothing half done.
     """
+    with bulk_allocation():
+        return _update_project(config, locales, fuzzy_matching, purge_obsolete)
+
+
+def _update_project(
+    config: Config, locales: list[str], fuzzy_matching: bool, purge_obsolete: bool
+) -> UpdateReport:
     report = UpdateReport()
     pots = {domain: read_pot(config, domain) for domain in domains(config)}
     if not pots:
         raise CatalogError("no POT files: run 'invoke extract' first", config.relative(config.locales_dir))
     planned: list[tuple[Path, Catalog]] = []
     for name in locales:
-        locale = config.locale(name)
+        config.locale(name)
         for domain, pot in pots.items():
             path = config.po_path(name, domain)
             old = read_locale_po(config, name, domain)
             rel = config.relative(path)
             if old is None:
-                old = Catalog(path=rel)
-                old.header = Message("")
                 report.created.append(rel)
-            merged, summary = merge_catalogs(
-                pot,
-                old,
-                fuzzy_matching=fuzzy_matching,
-                keep_obsolete=not purge_obsolete,
-                nplurals=locale.info.nplurals,
-            )
-            old_fields = old.header_fields() if old.header.msgstr[0] else None
-            fields = po_header_fields(locale, domain, pot, old_fields)
-            if old_fields is not None and _same_messages(old, merged):
-                fields["PO-Revision-Date"] = old_fields.get("PO-Revision-Date", fields["PO-Revision-Date"])
-            merged.set_header_fields(fields)
-            merged.header.flags = [f for f in merged.header.flags if f != "fuzzy"]
-            if not merged.header.translator_comments:
-                merged.header.translator_comments = [
-                    f"{locale.info.english_name} translation of the {domain!r} domain.",
-                    "",
-                ]
+            merged, summary = _merged(config, name, domain, pot, old, fuzzy_matching, purge_obsolete)
             report.files[rel] = summary
             planned.append((path, merged))
     for path, catalog in planned:

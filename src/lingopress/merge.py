@@ -9,18 +9,19 @@
 
 from __future__ import annotations
 
-import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from lingopress.pofile import Catalog, Message
+from lingopress.pofile import Catalog, Message, bulk_allocation
 from lingopress.segment import collapse
 
-__all__ = ["FuzzyIndex", "MergeSummary", "merge_catalogs"]
+__all__ = ["FuzzyIndex", "MergeSummary", "is_close", "match_fuzzy", "merge_catalogs"]
 
 _FORMAT_FLAG_RE = re.compile(r"(?:no-)?[\w-]+-format$")
 _WORD_RE = re.compile(r"\w+")
@@ -37,80 +38,147 @@ class MergeSummary:
     obsoleted: int = 0
 
 
-def _score_cutoff(length: int) -> float:
-    """The similarity a fuzzy match needs: stricter for short strings, where one word is a lot."""
-    if length < 20:
-        return 90.0
-    if length < 60:
-        return 80.0
-    return 70.0
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+MIN_SCORE = 55.0
+"""Below this similarity (rapidfuzz ratio, 0-100) two strings are never paired."""
+CLOSE_SCORE = 75.0
+"""From this similarity on, two strings are paired whatever the number of words changed."""
+MAX_WORDS_CHANGED = 2
+"""Between the two scores, at most this many words (and half of them) may differ."""
+
+
+def is_close(new: str, old: str, score: float) -> bool:
+    """Whether ``old`` is a plausible previous version of ``new``, given their ratio ``score``.
+
+    A small edit in a long paragraph scores high; in a short string the score
+    alone cannot tell an edit from an unrelated string, so there the number of
+    words that changed decides.
+
+    >>> is_close("Set a new protocol.", "Set the new protocol.", 80.0)
+    True
+    >>> is_close("Add a file", "Remove the file", 56.0)
+    False
+    """
+    if score >= CLOSE_SCORE:
+        return True
+    if score < MIN_SCORE:
+        return False
+    new_tokens, old_tokens = _TOKEN_RE.findall(new), _TOKEN_RE.findall(old)
+    changed = Levenshtein.distance(new_tokens, old_tokens, score_cutoff=MAX_WORDS_CHANGED + 1)
+    return changed <= MAX_WORDS_CHANGED and changed * 2 <= max(len(new_tokens), len(old_tokens))
 
 
 class FuzzyIndex:
-    """Finds, for a new msgid, the most similar old msgid, without comparing all pairs.
+    """Finds the old strings close to a new one, without comparing all pairs.
 
-    Candidates are the old strings that share the new string's rarest words
-    (an inverted index); only those are scored with rapidfuzz's ratio.
+    Candidates are the old strings that share the new string's rarest words (an
+    inverted index) and, for short strings, whose words are too common to
+    index, the old strings of about the same length; only candidates are scored
+    with rapidfuzz.
     """
 
-    def __init__(self, strings: Iterable[str], max_candidates: int = 20):
+    SHORT = 80
+    """Strings up to this length are also compared with every old string of about their length."""
+
+    def __init__(self, strings: Iterable[str], max_candidates: int = 24):
         self.strings = list(strings)
         self.max_candidates = max_candidates
         self.postings: dict[str, list[int]] = defaultdict(list)
         for i, text in enumerate(self.strings):
             for word in set(_WORD_RE.findall(text.lower())):
                 self.postings[word].append(i)
-        self.used: set[int] = set()
+        self.common = max(64, len(self.strings) // 16)
+        short = sorted((len(t), i) for i, t in enumerate(self.strings) if len(t) <= self.SHORT * 2)
+        self._short_lengths = [length for length, _ in short]
+        self._short_ids = [i for _, i in short]
+        self._short_texts = [self.strings[i] for i in self._short_ids]
 
-    def best(self, text: str) -> int | None:
-        words = set(_WORD_RE.findall(text.lower()))
-        if not words:
-            return None
-        n = len(self.strings)
-        # The rarest words first: they pick out the paraphrase, common words pick out everything.
-        ranked = sorted((w for w in words if w in self.postings), key=lambda w: len(self.postings[w]))
+    def candidates(self, text: str) -> list[tuple[float, int]]:
+        """The old strings close to ``text`` (see :func:`is_close`), as (score, index), best first."""
+        postings = self.postings
+        words = [w for w in set(_WORD_RE.findall(text.lower())) if w in postings]
+        words.sort(key=lambda w: (len(postings[w]), w))
         votes: Counter[int] = Counter()
-        for word in ranked[:12]:
-            postings = self.postings[word]
-            if len(postings) > max(50, n // 10):
+        for word in words[:8]:
+            if len(postings[word]) > self.common:
                 break
-            weight = math.log(1 + n / len(postings))
-            for i in postings:
-                votes[i] += weight  # type: ignore[assignment]
-        cutoff = _score_cutoff(len(text))
-        best, best_score = None, cutoff
-        for i, _ in votes.most_common(self.max_candidates):
-            if i in self.used:
-                continue
+            votes.update(postings[word])
+        found = self._scored(text, {i for i, _ in votes.most_common(self.max_candidates)})
+        if len(text) <= self.SHORT and (not found or found[0][0] < CLOSE_SCORE):
+            pool = set()
+            # Two changed words move the length by a few dozen characters at most.
+            low = bisect_left(self._short_lengths, len(text) - 24)
+            high = bisect_right(self._short_lengths, len(text) + 24)
+            for _, _score, k in process.extract(
+                text,
+                self._short_texts[low:high],
+                scorer=fuzz.ratio,
+                score_cutoff=MIN_SCORE,
+                limit=self.max_candidates,
+            ):
+                pool.add(self._short_ids[low + k])
+            found = self._scored(text, pool | {i for _, i in found})
+        return found
+
+    def _scored(self, text: str, pool: set[int]) -> list[tuple[float, int]]:
+        found = []
+        for i in pool:
             candidate = self.strings[i]
-            if min(len(candidate), len(text)) / max(len(candidate), len(text), 1) < cutoff / 100:
-                continue
-            score = fuzz.ratio(text, candidate, score_cutoff=best_score)
-            if score > best_score or (best is None and score >= cutoff):
-                best, best_score = i, score
-        return best
+            score = fuzz.ratio(text, candidate, score_cutoff=MIN_SCORE)
+            if score and is_close(text, candidate, score):
+                found.append((score, i))
+        found.sort(key=lambda pair: (-pair[0], pair[1]))
+        return found
+
+
+def match_fuzzy(new: list[str], old: list[str]) -> dict[int, int]:
+    """Pair changed msgids with old ones: the closest pairs first, each string used once.
+
+    Returns ``{index in new: index in old}``. Deciding by the best pairs overall,
+    not in file order, keeps an unrelated string from taking the old version of
+    an edited one.
+    """
+    index = FuzzyIndex(old)
+    pairs = [(score, n, o) for n, text in enumerate(new) for score, o in index.candidates(text)]
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    matched: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, n, o in pairs:
+        if n not in matched and o not in taken:
+            matched[n] = o
+            taken.add(o)
+    return matched
 
 
 def _carry(new: Message, old: Message) -> Message:
-    """``new`` (from the POT) with the translator's part of ``old``."""
-    merged = new.copy()
+    """``new`` (from the POT) with the translator's part of ``old``: translation, comments, flags."""
     forms = len(new.msgstr)
-    if new.msgid_plural is not None and old.msgid_plural is not None:
-        merged.msgstr = (list(old.msgstr) + [""] * forms)[: max(forms, len(old.msgstr))]
-    elif new.msgid_plural is None and old.msgid_plural is None:
-        merged.msgstr = [old.msgstr[0]]
+    if new.msgid_plural is None:
+        msgstr = [old.msgstr[0]]
+    elif old.msgid_plural is not None:
+        msgstr = (list(old.msgstr) + [""] * forms)[: max(forms, len(old.msgstr))]
     else:
-        merged.msgstr = [old.msgstr[0]] + [""] * (forms - 1) if new.msgid_plural else [old.msgstr[0]]
-    merged.translator_comments = list(old.translator_comments)
-    format_flags = [f for f in new.flags if _FORMAT_FLAG_RE.match(f)]
-    other_flags = [f for f in old.flags if not _FORMAT_FLAG_RE.match(f)]
-    merged.flags = other_flags + [f for f in format_flags if f not in other_flags]
-    merged.previous_msgctxt = old.previous_msgctxt
-    merged.previous_msgid = old.previous_msgid
-    merged.previous_msgid_plural = old.previous_msgid_plural
-    merged.obsolete = False
-    merged.lineno = 0
-    return merged
+        msgstr = [old.msgstr[0]] + [""] * (forms - 1)
+    if old.flags or new.flags:
+        # Format flags describe the source text: the template's are right; the rest is the translator's.
+        other_flags = [f for f in old.flags if not _FORMAT_FLAG_RE.match(f)]
+        flags = other_flags + [f for f in new.flags if _FORMAT_FLAG_RE.match(f) and f not in other_flags]
+    else:
+        flags = []
+    return Message(
+        msgid=new.msgid,
+        msgstr=msgstr,
+        msgid_plural=new.msgid_plural,
+        msgctxt=new.msgctxt,
+        translator_comments=list(old.translator_comments),
+        extracted_comments=list(new.extracted_comments),
+        references=list(new.references),
+        flags=flags,
+        previous_msgctxt=old.previous_msgctxt,
+        previous_msgid=old.previous_msgid,
+        previous_msgid_plural=old.previous_msgid_plural,
+    )
 
 
 def _mark_fuzzy(message: Message, old: Message) -> None:
@@ -131,9 +199,16 @@ def merge_catalogs(
     nplurals: int | None = None,
 ) -> tuple[Catalog, MergeSummary]:
     """Merge the template ``pot`` into the translations ``po``; neither is modified."""
+    with bulk_allocation():
+        return _merge(pot, po, fuzzy_matching, keep_obsolete, nplurals)
+
+
+def _merge(
+    pot: Catalog, po: Catalog, fuzzy_matching: bool, keep_obsolete: bool, nplurals: int | None
+) -> tuple[Catalog, MergeSummary]:
     summary = MergeSummary()
     active = {m.key: m for m in po.messages}
-    by_collapsed = {(m.msgctxt, collapse(m.msgid)): m for m in po.messages}
+    by_collapsed: dict[tuple[str | None, str], Message] | None = None
     obsolete = {m.key: m for m in po.obsolete}
     used: set[int] = set()
     result = Catalog(header=po.header.copy(), path=po.path)
@@ -142,7 +217,12 @@ def merge_catalogs(
         if new.msgid_plural is not None and nplurals is not None:
             new = new.copy()
             new.msgstr = [""] * nplurals
-        old = active.get(new.key) or by_collapsed.get((new.msgctxt, collapse(new.msgid)))
+        old = active.get(new.key)
+        if old is None:
+            # A change of whitespace only (re-wrapped source) is no change for the translator.
+            if by_collapsed is None:
+                by_collapsed = {(m.msgctxt, collapse(m.msgid)): m for m in po.messages}
+            old = by_collapsed.get((new.msgctxt, collapse(new.msgid)))
         if old is not None and id(old) not in used:
             used.add(id(old))
             result.messages.append(_carry(new, old))
@@ -161,13 +241,10 @@ def merge_catalogs(
 
     leftovers = [m for m in po.messages if id(m) not in used and m.has_translation]
     if fuzzy_matching and pending and leftovers:
-        index = FuzzyIndex(m.msgid for m in leftovers)
-        for position, new in pending:
-            found = index.best(new.msgid)
-            if found is None:
-                continue
-            old = leftovers[found]
-            index.used.add(found)
+        matches = match_fuzzy([new.msgid for _, new in pending], [m.msgid for m in leftovers])
+        for k, o in sorted(matches.items()):
+            position, new = pending[k]
+            old = leftovers[o]
             used.add(id(old))
             merged = _carry(new, old)
             _mark_fuzzy(merged, old)

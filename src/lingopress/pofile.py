@@ -11,19 +11,22 @@ tools, Poedit or Weblate and back shows no spurious diff.
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lingopress.errors import CatalogError
+from lingopress.linebreak import char_width, fill_lines
 
 __all__ = [
     "Catalog",
     "Message",
+    "bulk_allocation",
     "format_po",
     "parse_po",
     "read_po",
@@ -247,12 +250,49 @@ def read_po(path: str | Path, display_path: str | None = None) -> Catalog:
     return parse_po(text, name)
 
 
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that stay alive.
+
+    Reading a large catalog creates hundreds of thousands of lists and entries,
+    none of them garbage; every collection would walk them all again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_po(text: str, path: str = "<string>") -> Catalog:
     """Parse PO text into a :class:`Catalog`; raise :class:`CatalogError` at the first error."""
     try:
-        return _Parser(path).parse(text)
+        with bulk_allocation():
+            return _Parser(path).parse(text)
     except _Syntax as exc:
         raise CatalogError(exc.message, path, exc.line) from None
+
+
+# A quoted string on one line; escapes are checked when the value is unescaped.
+_STR = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_BLOCK = rf"{_STR}(?:\n{_STR})*"
+_ENTRY_RE = re.compile(
+    rf"(#(?!~)[^\n]*\n(?:#(?!~)[^\n]*\n)*)?"
+    rf"(?:msgctxt ({_BLOCK})\n)?"
+    rf"msgid ({_BLOCK})\n"
+    rf"(?:msgid_plural ({_BLOCK})\n)?"
+    rf"((?:msgstr(?:\[\d+\])? {_BLOCK}\n)+)"
+    r"(?=\n|#|msg|$)"
+)
+_MSGSTR_RE = re.compile(rf"msgstr(?:\[(\d+)\])? ({_BLOCK})\n")
+
+
+def _joined(block: str, line: int) -> str:
+    """The value of consecutive quoted strings, one per line, already known to be well formed."""
+    value = block[1:-1] if "\n" not in block else "".join(part[1:-1] for part in block.split("\n"))
+    return _unescape(value, line) if "\\" in value else value
 
 
 class _Parser:
@@ -324,29 +364,132 @@ class _Parser:
             obsolete=bool(self.obsolete),
             lineno=self.msgid_line,
         )
+        self._add(message)
+        self._reset()
+
+    def _add(self, message: Message) -> None:
         catalog = self.catalog
         if message.obsolete:
             catalog.obsolete.append(message)
+            return
+        key = message.key
+        first = self.seen.get(key)
+        if first is not None:
+            raise _Syntax(
+                f"duplicate message definition (first defined at {self.path}:{first})",
+                message.lineno,
+            )
+        self.seen[key] = message.lineno
+        if message.is_header and not catalog.messages and catalog.header.lineno == 0:
+            catalog.header = message
         else:
-            key = message.key
-            first = self.seen.get(key)
-            if first is not None:
-                raise _Syntax(
-                    f"duplicate message definition (first defined at {self.path}:{first})",
-                    self.msgid_line,
-                )
-            self.seen[key] = self.msgid_line
-            if message.is_header and not catalog.messages and catalog.header.lineno == 0:
-                catalog.header = message
-            else:
-                catalog.messages.append(message)
-        self._reset()
+            catalog.messages.append(message)
 
     def parse(self, text: str) -> Catalog:
-        lines = text.split("\n")
+        """Read entries in the common layout with one regular expression each; from the first
+        entry that is laid out otherwise (obsolete, indented, broken...), go line by line."""
+        if not text.endswith("\n"):
+            text += "\n"
+        pos, lineno, size = 0, 1, len(text)
+        match_entry = _ENTRY_RE.match
+        while pos < size:
+            if text[pos] == "\n":
+                pos += 1
+                lineno += 1
+                continue
+            match = match_entry(text, pos)
+            if match is None or not self._fast_entry(match, lineno):
+                break
+            lineno += text.count("\n", pos, match.end())
+            pos = match.end()
+        else:
+            return self.catalog
+        return self._parse_lines(text[pos:].split("\n"), lineno - 1)
+
+    def _fast_entry(self, match: re.Match[str], lineno: int) -> bool:
+        """Add the entry ``match`` found at ``lineno``; False (nothing added) if it needs the slow path."""
+        comments, ctxt, msgid, plural, msgstrs = match.groups()
+        forms: list[str] = []
+        try:
+            if plural is None and msgstrs.startswith('msgstr "') and "\nmsgstr" not in msgstrs[:-1]:
+                forms.append(_joined(msgstrs[7:-1], lineno))
+            else:
+                for index, block in _MSGSTR_RE.findall(msgstrs):
+                    if (plural is None) != (index == "") or (index and int(index) != len(forms)):
+                        return False
+                    forms.append(_joined(block, lineno))
+                if not forms:
+                    return False
+            context = None if ctxt is None else _joined(ctxt, lineno)
+            source = _joined(msgid, lineno)
+            source_plural = None if plural is None else _joined(plural, lineno)
+        except _Syntax:
+            return False  # the line-by-line reader reports it at its exact line
+        msgid_line = lineno + (comments.count("\n") if comments else 0)
+        if ctxt is not None:
+            msgid_line += ctxt.count("\n") + 1
+        if comments and "#|" not in comments:
+            translator: list[str] = []
+            extracted: list[str] = []
+            references: list[str] = []
+            flags: list[str] = []
+            for line in comments[:-1].split("\n"):
+                kind = line[1:2]
+                if kind == ":":
+                    references.extend(line[2:].split())
+                elif kind == ".":
+                    extracted.append(line[2:].strip())
+                elif kind == ",":
+                    for flag in line[2:].split(","):
+                        flag = flag.strip()
+                        if flag and flag not in flags:
+                            flags.append(flag)
+                else:
+                    line = line.strip()
+                    translator.append(line[2:] if line[1:2] == " " else line[1:])
+            message = Message(
+                msgid=source,
+                msgstr=forms,
+                msgid_plural=source_plural,
+                msgctxt=context,
+                translator_comments=translator,
+                extracted_comments=extracted,
+                references=references,
+                flags=flags,
+                lineno=msgid_line,
+            )
+        elif comments:
+            for offset, line in enumerate(comments[:-1].split("\n")):
+                self._comment(line.strip(), lineno + offset)
+            message = Message(
+                msgid=source,
+                msgstr=forms,
+                msgid_plural=source_plural,
+                msgctxt=context,
+                translator_comments=self.comments,
+                extracted_comments=self.extracted,
+                references=self.refs,
+                flags=self.flags,
+                previous_msgctxt=self.prev.get("msgctxt"),
+                previous_msgid=self.prev.get("msgid"),
+                previous_msgid_plural=self.prev.get("msgid_plural"),
+                lineno=msgid_line,
+            )
+            self._reset()
+        else:
+            message = Message(
+                msgid=source,
+                msgstr=forms,
+                msgid_plural=source_plural,
+                msgctxt=context,
+                lineno=msgid_line,
+            )
+        self._add(message)
+        return True
+
+    def _parse_lines(self, lines: list[str], lineno: int) -> Catalog:
         if lines and lines[-1] == "":
             lines.pop()
-        lineno = 0
         for raw in lines:
             lineno += 1
             line = raw.strip()
@@ -503,27 +646,30 @@ _ESCAPE_OUT = {
     "\v": "\\v",
 }
 
-# Characters before which a line may not break (UAX #14 classes CL, CP, EX, IS, SY,
-# QU, NS, GL and the like), approximated for the scripts our catalogs use.
-_NO_BREAK_BEFORE = (
-    r"\s)\]}!?,.:;/\"'\u00bb\u2019\u201d\u203a%\u2026\u00a0\u202f\u2060\u3001\u3002\uff0c\uff0e"
-    r"\uff1a\uff1b\uff01\uff1f\u300d\u300f\u3011\uff09\u30fc\u3041\u3043\u3045\u3047\u3049"
-    r"\u3063\u3083\u3085\u3087\u308e\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7"
-    r"\u30ee\u30f5\u30f6\u309d\u309e\u30fd\u30fe\u3005\u301c\u30fb"
+_ESCAPE_PAIR_RE = re.compile(r"\\.", re.S)
+
+# GNU gettext writes flags in this order: fuzzy, the format flags in the order of
+# its format_language table, range, then wrap.
+_FORMAT_NAMES = (
+    "c objc python python-brace java java-printf csharp javascript scheme lisp elisp librep"
+    " ruby sh awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl"
+    " perl-brace php gcc-internal gfc-internal ycp"
 )
-_CJK = r"\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3"
-_OPENERS = r"(\[{\"'\u00ab\u2018\u201c\u300c\u300e\u3010\uff08\\"
-_BREAK_RE = re.compile(
-    # after spaces, before a character that may start a line
-    rf"(?<=[ ])(?=[^ {_NO_BREAK_BEFORE[2:]}])"
-    # after a hyphen, en dash or vertical line between letters
-    r"|(?<=[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff][-\u2010\u2013|])(?=[^\W\d_])"
-    # around ideographs and kana
-    rf"|(?<=[{_CJK}\u3001\u3002\uff0c\uff09\u300d\u300f])(?=[^{_NO_BREAK_BEFORE}])"
-    rf"|(?<=[^\s{_OPENERS}])(?=[{_CJK}])(?![{_NO_BREAK_BEFORE}])"
-)
-_WIDE_RE = re.compile(rf"[{_CJK}\u1100-\u115f\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
-_ZERO_RE = re.compile(r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u200b-\u200f]")
+_FORMAT_ORDER = {name: i for i, name in enumerate(_FORMAT_NAMES.split())}
+
+
+def _flag_rank(flag: str) -> tuple[int, int]:
+    if flag == "fuzzy":
+        return (0, 0)
+    if flag.endswith("-format"):
+        name = flag[3:-7] if flag.startswith("no-") else flag[:-7]
+        if name in _FORMAT_ORDER:
+            return (1, _FORMAT_ORDER[name])
+    if flag.startswith("range:"):
+        return (2, 0)
+    if flag in ("wrap", "no-wrap"):
+        return (3, 0)
+    return (4, 0)
 
 
 def _escape(text: str) -> str:
@@ -532,80 +678,69 @@ def _escape(text: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda m: _ESCAPE_OUT[m.group()], text)
 
 
-def _width(text: str) -> int:
-    """Display columns of ``text`` as GNU libunistring counts them for UTF-8."""
+def _no_break_positions(portion: str) -> frozenset[int]:
+    """Positions of an escaped string where GNU gettext forbids a line break.
+
+    Never inside an escape sequence; nor before the escape of a control character
+    (``\\n``, ``\\t``...), while before an escaped quote or backslash UAX #14 decides.
+    """
+    if "\\" not in portion:
+        return frozenset()
+    positions = set()
+    for match in _ESCAPE_PAIR_RE.finditer(portion):
+        positions.add(match.start() + 1)
+        if match.group()[1] not in '\\"':
+            positions.add(match.start())
+    return frozenset(positions)
+
+
+def _display_width(text: str) -> int:
     if text.isascii():
         return len(text)
-    width = 0
-    for ch in text:
-        if _ZERO_RE.match(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def _break_points(portion: str) -> list[int]:
-    """Positions in the escaped ``portion`` before which a line may break."""
-    points = []
-    for m in _BREAK_RE.finditer(portion):
-        pos = m.start()
-        if pos == 0:
-            continue
-        # No break inside an escape sequence, nor right before the final "\n".
-        if portion[pos - 1] == "\\" and not portion.endswith("\\", 0, pos - 1):
-            continue
-        points.append(pos)
-    if portion.endswith("\\n") and points and points[-1] == len(portion) - 2:
-        points.pop()
-    return points
-
-
-def _lines(portion: str, width: int, startcol: int) -> list[str]:
-    """Greedy line filling at break opportunities, as libunistring's ulc_width_linebreaks."""
-    points = _break_points(portion)
-    if not points:
-        return [portion]
-    ascii_only = portion.isascii()
-    lines = []
-    start = 0
-    column = startcol
-    prev = 0  # start of the current atomic piece
-    for point in [*points, len(portion)]:
-        piece = portion[prev:point]
-        piece_width = len(piece) if ascii_only else _width(piece)
-        if prev > start and column + piece_width > width:
-            lines.append(portion[start:prev])
-            start = prev
-            column = 0
-        column += piece_width
-        prev = point
-    lines.append(portion[start:])
-    return lines
+    return sum(max(char_width(ch), 0) for ch in text)
 
 
 def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
-    """The lines GNU gettext writes for ``keyword "value"`` (``prefix`` is ``#~ `` or ``#| ``)."""
+    """The lines GNU gettext writes for ``keyword "value"`` (``prefix`` is ``#~ `` or ``#| ``).
+
+    A port of write-po.c's ``wrap()``: the value is cut after each newline, each
+    portion is escaped and filled to the page width, and when the first line would
+    not hold the whole value, it is left empty (``msgid ""``).
+    """
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
+    if len(value) + len(keyword) < line_width and value.isascii() and value.isprintable():
+        # Fits on the first line as it is (escapes would only lengthen it by the checked margin).
+        portion = _escape(value) if ('"' in value or "\\" in value) else value
+        if len(portion) + len(keyword) + 1 <= line_width:
+            return [f'{prefix}{keyword} "{portion}"']
     portions = [value] if "\n" not in value[:-1] else [p for p in re.split(r"(?<=\n)", value) if p]
     out: list[str] = []
     first = True
     for raw in portions:
         portion = _escape(raw)
-        startcol = len(prefix) + len(keyword) + 2 - after_break if first else 0
+        no_break = _no_break_positions(portion)
         if first:
-            needs_break = len(portions) > 1 or startcol > line_width
-            lines = _lines(portion, line_width, startcol)
-            if not needs_break and len(lines) == 1:
-                return [f'{prefix}{keyword} "{portion}"']
-            out.append(f'{prefix}{keyword} ""')
             first = False
-            if not portion:
-                continue
-            lines = _lines(portion, line_width, 0)
+            startcol = len(keyword) + 1
+            lines = fill_lines(portion, line_width, 0, no_break) if portion else [""]
+            # Were the value to start after the keyword, would it break? When it breaks
+            # from column 0 it does; when it fits from column 0 only the width can say.
+            if portion and (
+                len(portions) > 1
+                or startcol > line_width
+                or len(lines) > 1
+                or (
+                    startcol + _display_width(portion) > line_width
+                    and len(fill_lines(portion, line_width, startcol, no_break)) > 1
+                )
+            ):
+                out.append(f'{prefix}{keyword} ""')
+                out.extend(f'{prefix}"{line}"' for line in lines)
+            else:
+                out.append(f'{prefix}{keyword} "{portion}"')
         else:
-            lines = _lines(portion, line_width, 0)
-        out.extend(f'{prefix}"{line}"' for line in lines)
+            out.extend(f'{prefix}"{line}"' for line in fill_lines(portion, line_width, 0, no_break))
     if first:
         out.append(f'{prefix}{keyword} ""')
     return out
@@ -639,7 +774,7 @@ def _format_message(m: Message, width: int) -> list[str]:
         out.append(f"#. {comment}" if comment else "#.")
     if m.references:
         out.extend(_references(m.references, width))
-    flags = [f for f in m.flags if f != "fuzzy" or m.msgstr[0] or obsolete]
+    flags = sorted((f for f in m.flags if f != "fuzzy" or m.msgstr[0] or obsolete), key=_flag_rank)
     if obsolete:
         flags = ["fuzzy"] if m.fuzzy else []
     if flags:
@@ -665,6 +800,11 @@ def _format_message(m: Message, width: int) -> list[str]:
 
 def format_po(catalog: Catalog, width: int = PAGE_WIDTH) -> str:
     """Serialize ``catalog`` in GNU gettext's layout."""
+    with bulk_allocation():
+        return _format_catalog(catalog, width)
+
+
+def _format_catalog(catalog: Catalog, width: int) -> str:
     blocks = []
     if catalog.header.msgstr[0] or catalog.header.translator_comments or catalog.header.flags:
         header = catalog.header
@@ -697,11 +837,8 @@ def write_atomic(path: str | Path, data: bytes) -> bool:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        Path(tmp).chmod(target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

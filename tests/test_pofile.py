@@ -1,0 +1,183 @@
+"""pofile: the strict reader, and a writer whose layout is GNU gettext's to the byte."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lingopress.errors import CatalogError
+from lingopress.linebreak import break_opportunities, fill_lines
+from lingopress.pofile import Catalog, Message, format_po, parse_po, read_po, save_po, write_atomic
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "po-merge"
+
+MULTILINGUAL = (Path(__file__).parent / "pofile" / "multilingual.po").read_text(encoding="utf-8")
+
+
+def _msgcat(path: Path) -> str:
+    msgcat = shutil.which("msgcat")
+    assert msgcat is not None, "GNU gettext (msgcat) is required for this test"
+    return subprocess.run([msgcat, str(path)], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.gettext
+def test_format_is_what_msgcat_writes(tmp_path: Path) -> None:
+    """Wrapping, escapes, flags and comment order match msgcat in Japanese, Russian and Arabic."""
+    source = tmp_path / "in.po"
+    source.write_text(MULTILINGUAL, encoding="utf-8")
+    ours = format_po(parse_po(MULTILINGUAL, "in.po"))
+    assert ours == _msgcat(source)
+    written = tmp_path / "ours.po"
+    written.write_text(ours, encoding="utf-8")
+    assert _msgcat(written) == ours
+
+
+@pytest.mark.gettext
+@pytest.mark.parametrize("name", ["10k/old.po", "10k/new.pot"])
+def test_corpus_round_trip_is_byte_identical(name: str) -> None:
+    """A file msgcat wrote (a real catalog, 10,000 messages) comes back byte for byte."""
+    path = CORPUS / name
+    assert format_po(read_po(path)) == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.gettext
+@pytest.mark.parametrize("width", ["--width=60", "--no-wrap"])
+def test_rewrapped_file_reads_the_same(tmp_path: Path, width: str) -> None:
+    """A file re-wrapped by another tool parses to the same messages and is written back identically."""
+    source = tmp_path / "in.po"
+    source.write_text(MULTILINGUAL, encoding="utf-8")
+    msgcat = shutil.which("msgcat")
+    assert msgcat is not None
+    other = tmp_path / "other.po"
+    subprocess.run([msgcat, width, str(source), "-o", str(other)], check=True)
+    assert other.read_text(encoding="utf-8") != MULTILINGUAL
+    assert format_po(read_po(other)) == format_po(parse_po(MULTILINGUAL))
+
+
+def _libunistring() -> ctypes.CDLL:
+    name = ctypes.util.find_library("unistring")
+    assert name is not None, "GNU libunistring is required to cross-check line breaking"
+    lib = ctypes.CDLL(name)
+    lib.u8_possible_linebreaks.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_char_p]
+    lib.u8_width_linebreaks.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+    ]
+    return lib
+
+
+_POOL = (
+    list("    aaaaeeeiioou1.,:;-/()[]{}\"'\\!?%$#@_`|+*")
+    + list("éàç«»\u00a0\u202f’—–жыйالعربية")
+    + list("日本語のテキスト。、「」（）ー々〜")
+    + ["\u0301", "\u200b", "\u200d", "\U0001f1eb", "\U0001f600", "\u2028", "\u05d0", "\u0e01", "\uac00"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_POOL), min_size=1, max_size=160), st.integers(4, 77), st.integers(0, 14))
+def test_line_breaking_matches_libunistring(chars: list[str], width: int, startcol: int) -> None:
+    """Break opportunities and line filling agree with libunistring, which msgcat uses."""
+    text = "".join(chars)
+    lib = _libunistring()
+    data = text.encode("utf-8")
+    offsets, position = [], 0
+    for ch in text:
+        offsets.append(position)
+        position += len(ch.encode("utf-8"))
+    marks = ctypes.create_string_buffer(len(data))
+    lib.u8_possible_linebreaks(data, len(data), b"UTF-8", marks)
+    expected = [{1: 0, 2: 1, 3: 2}[marks.raw[o]] for o in offsets]
+    assert break_opportunities(text) == expected
+    lib.u8_width_linebreaks(data, len(data), width, startcol, 0, None, b"UTF-8", marks)
+    cuts = [i for i, o in enumerate(offsets) if i and marks.raw[o] == 2]
+    lines = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    assert fill_lines(text, width, startcol) == lines
+
+
+_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\0"), max_size=200)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT, st.booleans()), max_size=8, unique_by=lambda t: t[0]))
+def test_write_read_round_trip(entries: list[tuple[str, str, bool]]) -> None:
+    """Whatever we write reads back as the same messages."""
+    catalog = Catalog(header=Message("", ["Content-Type: text/plain; charset=UTF-8\n"]))
+    for msgid, msgstr, fuzzy in entries:
+        if msgid:
+            catalog.messages.append(Message(msgid, [msgstr], flags=["fuzzy"] if fuzzy and msgstr else []))
+    text = format_po(catalog)
+    again = parse_po(text)
+    assert [(m.msgid, m.msgstr, m.fuzzy) for m in again] == [(m.msgid, m.msgstr, m.fuzzy) for m in catalog]
+    assert format_po(again) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ('msgid "a"\nmsgstr "b\n', 2, "unterminated string"),
+        ('msgid "a"\n', 1, "missing msgstr"),
+        ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 4, "duplicate message definition"),
+        ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[2] "y"\n', 1, "not numbered"),
+        ('msgid "a"\nmsgstr "b" junk\n', 2, "string"),
+        ('msgid "a\\q"\nmsgstr ""\n', 1, "invalid escape"),
+    ],
+)
+def test_reader_rejects_broken_files_at_their_line(text: str, line: int, reason: str) -> None:
+    """Errors name the file and the 1-based line to fix."""
+    with pytest.raises(CatalogError) as info:
+        parse_po(text, "locales/de/LC_MESSAGES/x.po")
+    assert info.value.line == line
+    assert reason in info.value.message
+    assert str(info.value).startswith(f"locales/de/LC_MESSAGES/x.po:{line}: ")
+
+
+def test_reader_keeps_previous_msgid_and_obsolete_entries() -> None:
+    """``#|`` fields and ``#~`` entries are read, not dropped."""
+    text = (
+        '#, fuzzy\n#| msgid "old text"\nmsgid "new text"\nmsgstr "alter Text"\n\n'
+        '#~ msgid "gone"\n#~ msgstr "weg"\n'
+    )
+    catalog = parse_po(text)
+    (message,) = catalog.messages
+    assert (message.previous_msgid, message.fuzzy, message.lineno) == ("old text", True, 3)
+    assert [(m.msgid, m.msgstr) for m in catalog.obsolete] == [("gone", ["weg"])]
+    assert format_po(catalog) == text
+
+
+def test_write_atomic_leaves_unchanged_files_alone(tmp_path: Path) -> None:
+    """Same bytes: no write; new bytes: replaced through a temporary file, nothing left behind."""
+    target = tmp_path / "de" / "x.po"
+    assert write_atomic(target, b"one\n") is True
+    assert write_atomic(target, b"one\n") is False
+    assert save_po(target, parse_po('msgid "a"\nmsgstr "b"\n')) is True
+    assert target.read_text() == 'msgid "a"\nmsgstr "b"\n'
+    assert [p.name for p in target.parent.iterdir()] == ["x.po"]
+
+
+def test_layouts_other_tools_write_read_the_same() -> None:
+    """Indented or unusually spaced entries (read line by line) give what the GNU layout gives."""
+    plain = parse_po(MULTILINGUAL)
+    odd = parse_po(MULTILINGUAL.replace('\nmsgid "', '\n  msgid   "').replace("\nmsgstr ", "\nmsgstr\t"))
+    fields = [
+        (m.msgid, m.msgstr, m.msgid_plural, m.flags, m.references, m.extracted_comments, m.lineno)
+        for m in [plain.header, *plain.messages, *plain.obsolete]
+    ]
+    assert fields == [
+        (m.msgid, m.msgstr, m.msgid_plural, m.flags, m.references, m.extracted_comments, m.lineno)
+        for m in [odd.header, *odd.messages, *odd.obsolete]
+    ]
+    assert [m.lineno for m in plain.messages] == [15, 18, 21, 24, 27]
