@@ -417,6 +417,8 @@ class _Parser:
                 for index, block in _MSGSTR_RE.findall(msgstrs):
                     if (plural is None) != (index == "") or (index and int(index) != len(forms)):
                         return False
+                    if plural is None and forms:
+                        return False  # msgstr given twice
                     forms.append(_joined(block, lineno))
                 if not forms:
                     return False
