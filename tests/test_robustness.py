@@ -173,10 +173,6 @@ def test_wrong_number_of_plural_forms_fails_check(project: Path) -> None:
     _assert_refused(project, ("check", "--locale", "de"), f"{SITE_PO}:{line}: error:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalogs.update_project relabels a PO whose Language is another locale instead of refusing it",
-)
 def test_update_refuses_a_po_file_of_another_language(project: Path) -> None:
     """A French file dropped into de/ is not silently relabelled German by update."""
     line = _break(project, _language("fr"))

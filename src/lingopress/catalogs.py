@@ -126,6 +126,17 @@ def _merged(
     if old is None:
         old = Catalog(path=config.relative(config.po_path(locale_name, domain)))
         old.header = Message("")
+    else:
+        language = old.header_fields().get("Language", "").strip()
+        if language and language != locale_name:
+            # A file of another language in this locale's folder: relabelling it would pass
+            # its translations off as this language's.
+            raise CatalogError(
+                f"Language is {language!r} but the file is in the {locale_name!r} folder;"
+                " move it to its own locale, or fix the header if it really is this language",
+                old.path or config.relative(config.po_path(locale_name, domain)),
+                old.header.lineno or 1,
+            )
     merged, summary = merge_catalogs(
         pot,
         old,

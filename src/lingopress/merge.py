@@ -154,8 +154,15 @@ def match_fuzzy(new: list[str], old: list[str]) -> dict[int, int]:
 def _carry(new: Message, old: Message) -> Message:
     """``new`` (from the POT) with the translator's part of ``old``: translation, comments, flags."""
     forms = len(new.msgstr)
+    translator_comments = list(old.translator_comments)
     if new.msgid_plural is None:
         msgstr = [old.msgstr[0]]
+        # A message that lost its plural: the other forms stay in a comment for the translator.
+        translator_comments.extend(
+            f"msgstr[{i}] before the source became singular: {form}"
+            for i, form in enumerate(old.msgstr[1:], 1)
+            if form and old.msgid_plural is not None
+        )
     elif old.msgid_plural is not None:
         msgstr = (list(old.msgstr) + [""] * forms)[: max(forms, len(old.msgstr))]
     else:
@@ -171,7 +178,7 @@ def _carry(new: Message, old: Message) -> Message:
         msgstr=msgstr,
         msgid_plural=new.msgid_plural,
         msgctxt=new.msgctxt,
-        translator_comments=list(old.translator_comments),
+        translator_comments=translator_comments,
         extracted_comments=list(new.extracted_comments),
         references=list(new.references),
         flags=flags,
@@ -225,7 +232,10 @@ def _merge(
             old = by_collapsed.get((new.msgctxt, collapse(new.msgid)))
         if old is not None and id(old) not in used:
             used.add(id(old))
-            result.messages.append(_carry(new, old))
+            merged = _carry(new, old)
+            if (old.msgid_plural is None) != (new.msgid_plural is None):
+                _mark_fuzzy(merged, old)  # the forms no longer fit: a translator must look
+            result.messages.append(merged)
             summary.kept += 1
             continue
         revived = obsolete.pop(new.key, None)
