@@ -3,7 +3,6 @@ merging a template never loses a translation."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -104,7 +104,7 @@ PWNED = "document.body.dataset.pwned=1"
 HOSTILE_SAMPLE = {
     # passes the check (no tag, no markup): must be escaped by the page
     "Sample Treatment": 'Beispiel" data-x="1 < 2 && 3 > 2',
-    PARAGRAPH: "Über {affected} Menschen, {patients} Patienten. 1 < 2 > 0 \" onclick=\"x",
+    PARAGRAPH: 'Über {affected} Menschen, {patients} Patienten. 1 < 2 > 0 " onclick="x',
     # refused by the check: the source text is shown instead
     "**Relief.** About {share} improved.": "**Erleichterung.** Etwa {share} <javascript:alert(1)>.",
     "Stem cells": "Stammzellen\n# Überschrift",
