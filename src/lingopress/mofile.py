@@ -1,28 +1,47 @@
-"""Catalog -> MO bytes, laid out as GNU msgfmt lays them out (with its hash table)."""
+"""Catalog -> MO bytes, laid out byte for byte as GNU msgfmt lays them out (with its hash table).
+
+What goes in, as msgfmt decides it: the header (fuzzy or not, without its
+``POT-Creation-Date`` line) and every translated, non-fuzzy entry, sorted by key.
+One deliberate difference: a plural entry with an empty form is left out, where
+msgfmt keeps it and gettext would then show an empty string for that form;
+the check reports such entries anyway.
+
+The hash table uses GNU gettext's ``hashpjw`` on the key up to its first NUL
+(so a plural entry is hashed by its singular msgid only). Computing it byte by
+byte in Python takes seconds on a documentation-sized catalog, so large catalogs
+are hashed with numpy, one byte position of every key at a time.
+"""
 
 from __future__ import annotations
 
+import array
+import re
 import struct
-from collections.abc import Iterable
+import sys
+from collections.abc import Sequence
 
 from lingopress.pofile import Catalog, Message
 
-__all__ = ["mo_bytes", "mo_entries"]
+__all__ = ["hashpjw", "mo_bytes", "mo_entries", "mo_layout"]
 
 _MAGIC = 0x950412DE
+_LOW28 = 0x0FFFFFFF
+_LOW32 = 0xFFFFFFFF
+_VECTOR_THRESHOLD = 200_000
+"""Total key bytes above which hashing goes through numpy (whose import costs ~0.1 s)."""
+_POT_DATE_RE = re.compile(r"(?:^|(?<=\n))POT-Creation-Date:[^\n]*(?:\n|$)")
 
 
 def mo_entries(catalog: Catalog) -> list[tuple[bytes, bytes]]:
-    """(key, value) pairs msgfmt would put in the MO file: the header and every
-    translated, non-fuzzy entry, sorted by key."""
+    """(key, value) pairs msgfmt would put in the MO file, sorted by key."""
     entries: list[tuple[bytes, bytes]] = []
-    header = catalog.header
-    if header.msgstr[0]:
-        entries.append((b"", header.msgstr[0].encode("utf-8")))
+    header = catalog.header.msgstr[0]
+    if header:
+        # msgfmt drops this line so that regenerating a template does not change the MO file.
+        entries.append((b"", _POT_DATE_RE.sub("", header, count=1).encode("utf-8")))
     for message in catalog.messages:
-        if not message.translated:
-            continue
-        entries.append((_key(message), "\0".join(message.msgstr).encode("utf-8")))
+        if message.translated:
+            entries.append((_key(message), "\0".join(message.msgstr).encode("utf-8")))
     entries.sort(key=lambda kv: kv[0])
     return entries
 
@@ -36,65 +55,106 @@ def _key(message: Message) -> bytes:
     return key.encode("utf-8")
 
 
-def _hash(data: bytes) -> int:
-    """GNU gettext's hashpjw over 32 bits."""
+def hashpjw(data: bytes) -> int:
+    """GNU gettext's string hash (``hash_string``) of ``data`` up to its first NUL.
+
+    >>> hashpjw(b"Hello"), hashpjw(b"apple\\0apples") == hashpjw(b"apple")
+    (5161775, True)
+    """
     hval = 0
-    for byte in data:
-        hval = ((hval << 4) + byte) & 0xFFFFFFFF
-        g = hval & 0xF0000000
-        if g:
-            hval ^= g >> 24
-            hval ^= g
+    for byte in data.split(b"\0", 1)[0]:
+        # The value stays below 2**28 between steps; what is shifted past bit 31 is lost
+        # (gettext keeps it in a 64-bit long, but only bits 28-31 are folded back and
+        # the result is stored in 32 bits).
+        hval = ((hval << 4) + byte) & _LOW32
+        if hval >> 28:
+            # hval ^= g >> 24; hval ^= g, where g holds bits 28-31.
+            hval = (hval ^ ((hval >> 28) << 4)) & _LOW28
     return hval
 
 
-def _is_prime(n: int) -> bool:
-    if n < 4:
-        return n > 1
-    if n % 2 == 0:
-        return False
-    d = 3
-    while d * d <= n:
-        if n % d == 0:
-            return False
-        d += 2
-    return True
+def _hashes_vectorized(keys: Sequence[bytes]) -> list[int]:
+    """:func:`hashpjw` of every key: one numpy step per byte position, over the keys that long."""
+    import numpy as np
+
+    heads = [key.split(b"\0", 1)[0] for key in keys]
+    lengths = np.fromiter((len(h) for h in heads), dtype=np.int64, count=len(heads))
+    starts = np.zeros(len(heads), dtype=np.int64)
+    if len(heads) > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    data = np.frombuffer(b"".join(heads), dtype=np.uint8).astype(np.uint64)
+    order = np.argsort(-lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    sorted_starts = starts[order]
+    hval = np.zeros(len(heads), dtype=np.uint64)
+    # Keys still running at position j are a prefix of the longest-first order.
+    active = len(heads)
+    four, shift = np.uint64(4), np.uint64(28)
+    low, low32 = np.uint64(_LOW28), np.uint64(_LOW32)
+    longest = int(sorted_lengths[0]) if len(heads) else 0
+    for j in range(longest):
+        while active and sorted_lengths[active - 1] <= j:
+            active -= 1
+        h = hval[:active]
+        h <<= four
+        h += data[sorted_starts[:active] + j]
+        h &= low32
+        h ^= (h >> shift) << four
+        h &= low
+    result = np.empty_like(hval)
+    result[order] = hval
+    return [int(v) for v in result]
 
 
-def _next_prime(n: int) -> int:
-    n |= 1
-    while not _is_prime(n):
-        n += 2
-    return n
+def _hashes(keys: Sequence[bytes], vector_threshold: int = _VECTOR_THRESHOLD) -> list[int]:
+    if sum(len(k) for k in keys) > vector_threshold:
+        return _hashes_vectorized(keys)
+    return [hashpjw(k) for k in keys]
+
+
+def _is_prime(candidate: int) -> bool:
+    """gettext's own test, which it only meets with odd numbers; note that it rejects 3."""
+    divisor, square = 3, 9
+    while square < candidate and candidate % divisor:
+        divisor += 1
+        square += 4 * divisor
+        divisor += 1
+    return candidate % divisor != 0
+
+
+def _hash_size(n: int) -> int:
+    """msgfmt's table size: the next "prime" from 4/3 of the entries, at least 3."""
+    size = (n * 4 // 3) | 1
+    while not _is_prime(size):
+        size += 2
+    return max(size, 3)
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
     """The MO file of ``catalog``."""
-    return _layout(mo_entries(catalog))
+    return mo_layout(mo_entries(catalog))
 
 
-def _layout(entries: Iterable[tuple[bytes, bytes]]) -> bytes:
-    items = list(entries)
-    n = len(items)
-    hash_size = _next_prime(n * 4 // 3) if n else 0
-    if hash_size and hash_size <= 2:
-        hash_size = 3
+def mo_layout(entries: Sequence[tuple[bytes, bytes]], vector_threshold: int = _VECTOR_THRESHOLD) -> bytes:
+    """The MO file holding ``entries`` (sorted by key): header, string tables, hash table, strings."""
+    n = len(entries)
+    hash_size = _hash_size(n)
     orig_offset = 28
     trans_offset = orig_offset + 8 * n
     hash_offset = trans_offset + 8 * n
     data_offset = hash_offset + 4 * hash_size
-    orig_table = []
-    trans_table = []
-    blob = bytearray()
-    for key, _ in items:
-        orig_table.append((len(key), data_offset + len(blob)))
-        blob += key + b"\0"
-    for _, value in items:
-        trans_table.append((len(value), data_offset + len(blob)))
-        blob += value + b"\0"
-    table = [0] * hash_size
-    for i, (key, _) in enumerate(items):
-        hval = _hash(key)
+    tables = array.array("I", bytes(8 * 2 * n))
+    position = data_offset
+    for i, (key, _) in enumerate(entries):
+        tables[2 * i] = len(key)
+        tables[2 * i + 1] = position
+        position += len(key) + 1
+    for i, (_, value) in enumerate(entries):
+        tables[2 * (n + i)] = len(value)
+        tables[2 * (n + i) + 1] = position
+        position += len(value) + 1
+    table = array.array("I", bytes(4 * hash_size))
+    for i, hval in enumerate(_hashes([key for key, _ in entries], vector_threshold)):
         idx = hval % hash_size
         incr = 1 + hval % (hash_size - 2)
         while table[idx]:
@@ -102,11 +162,17 @@ def _layout(entries: Iterable[tuple[bytes, bytes]]) -> bytes:
             if idx >= hash_size:
                 idx -= hash_size
         table[idx] = i + 1
-    out = bytearray(struct.pack("<7I", _MAGIC, 0, n, orig_offset, trans_offset, hash_size, hash_offset))
-    for length, offset in orig_table:
-        out += struct.pack("<2I", length, offset)
-    for length, offset in trans_table:
-        out += struct.pack("<2I", length, offset)
-    out += struct.pack(f"<{hash_size}I", *table)
-    out += blob
-    return bytes(out)
+    if sys.byteorder != "little":
+        tables.byteswap()
+        table.byteswap()
+    return b"".join(
+        [
+            struct.pack("<7I", _MAGIC, 0, n, orig_offset, trans_offset, hash_size, hash_offset),
+            tables.tobytes(),
+            table.tobytes(),
+            b"\0".join(key for key, _ in entries),
+            b"\0" if n else b"",
+            b"\0".join(value for _, value in entries),
+            b"\0" if n else b"",
+        ]
+    )
