@@ -821,10 +821,12 @@ def _format_catalog(catalog: Catalog, width: int) -> str:
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
-def write_atomic(path: str | Path, data: bytes) -> bool:
+def write_atomic(path: str | Path, data: bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync and rename.
 
     Returns False (and touches nothing) when the file already holds exactly these bytes.
+    ``durable=False`` skips the fsync (still atomic): for build products, which can be
+    regenerated and number in the thousands.
     """
     target = Path(path)
     try:
@@ -837,8 +839,9 @@ def write_atomic(path: str | Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         Path(tmp).chmod(target.stat().st_mode & 0o777 if target.exists() else 0o644)
         Path(tmp).replace(target)
     except BaseException:
