@@ -542,6 +542,23 @@ class Stats:
         """Share of translated messages, 0-100 (100 for an empty catalog)."""
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Messages and words by state, as the JSON reports write them."""
+        return {
+            "messages": {
+                "total": self.total,
+                "translated": self.translated,
+                "fuzzy": self.fuzzy,
+                "untranslated": self.untranslated,
+            },
+            "words": {
+                "total": self.total_words,
+                "translated": self.translated_words,
+                "fuzzy": self.fuzzy_words,
+                "untranslated": self.untranslated_words,
+            },
+        }
+
     def add(self, other: Stats) -> None:
         self.translated += other.translated
         self.fuzzy += other.fuzzy

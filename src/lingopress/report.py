@@ -126,21 +126,7 @@ def check_text(result: CheckResult, strict: bool = False) -> str:
 
 
 def _counts(s: Stats) -> dict[str, object]:
-    return {
-        "messages": {
-            "total": s.total,
-            "translated": s.translated,
-            "fuzzy": s.fuzzy,
-            "untranslated": s.untranslated,
-        },
-        "words": {
-            "total": s.total_words,
-            "translated": s.translated_words,
-            "fuzzy": s.fuzzy_words,
-            "untranslated": s.untranslated_words,
-        },
-        "percent": round(s.percent, 2),
-    }
+    return {**s.counts(), "percent": round(s.percent, 2)}
 
 
 def check_json(result: CheckResult, strict: bool = False) -> str:

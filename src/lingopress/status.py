@@ -51,23 +51,6 @@ def last_revision(catalogs: Iterable[Catalog | None]) -> str | None:
     return latest.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if latest else None
 
 
-def _counts(s: Stats) -> dict[str, dict[str, int]]:
-    return {
-        "messages": {
-            "total": s.total,
-            "translated": s.translated,
-            "fuzzy": s.fuzzy,
-            "untranslated": s.untranslated,
-        },
-        "words": {
-            "total": s.total_words,
-            "translated": s.translated_words,
-            "fuzzy": s.fuzzy_words,
-            "untranslated": s.untranslated_words,
-        },
-    }
-
-
 def status_data(
     config: Config,
     stats: Mapping[str, Stats],
@@ -90,13 +73,13 @@ def status_data(
             "status": locale.status,
             "min_percent": locale.min_percent,
             "published": is_published,
-            **_counts(s),
+            **s.counts(),
             "percent": round(s.percent, 1),
             "updated": (revisions or {}).get(name),
             "pages": [f"{locale.info.path_tag}/{slug}/" for slug in slugs] if is_published else [],
             "badge": f"badges/{locale.info.path_tag}.svg",
             "domains": {
-                domain: {**_counts(d), "percent": round(d.percent, 1)} for domain, d in s.domains.items()
+                domain: {**d.counts(), "percent": round(d.percent, 1)} for domain, d in s.domains.items()
             },
         }
     updated = [u for u in (revisions or {}).values() if u]
