@@ -146,38 +146,39 @@ def compile(c: Context, locale: str | None = None) -> None:
 
 @task(
     help={
-        "locale": "render only this locale (plus the source), e.g. to shard a large site",
+        "locale": "build only this locale (or a comma-separated list) besides the source, e.g. one CI shard",
         "force": "build even if a required locale fails the check",
         "pseudo": "also render the pseudo-locales en-XA and ar-XB (accented, expanded, bracketed text)",
+        "jobs": "worker processes (default: one per core)",
     }
 )
-def build(c: Context, locale: str | None = None, force: bool = False, pseudo: bool = False) -> None:
-    """Compile catalogs and render the localized site into build/."""
+def build(
+    c: Context, locale: str | None = None, force: bool = False, pseudo: bool = False, jobs: int = 0
+) -> None:
+    """Compile catalogs and render the localized site into build/ (incremental, on all cores)."""
     from lingopress.build import build_site
-    from lingopress.gate import check_project
 
     with _user_errors():
         start = time.perf_counter()
         config = _config()
         only = _locales(config, locale) if locale else None
-        if not force:
-            result = check_project(config, only)
-            required = {n for n, lc in config.locales.items() if lc.status == "required"}
-            blocking = [d for d in result.errors if d.locale is None or d.locale in required]
-            if blocking:
-                for d in blocking[:20]:
-                    print(d)
-                more = len(blocking) - 20
-                if more > 0:
-                    print(f"... and {more} more (see 'invoke check')")
-                raise Exit(
-                    "build stopped: required locales fail the check (use --force to build anyway)", code=1
-                )
-        report = build_site(config, only, pseudo=pseudo)
+        report = build_site(
+            config, only, pseudo=pseudo, gate=not force, jobs=jobs or None, progress=sys.stderr
+        )
+        if report.blocking:
+            for d in report.blocking[:20]:
+                print(d)
+            more = len(report.blocking) - 20
+            if more > 0:
+                print(f"... and {more} more (see 'invoke check')")
+            raise Exit("build stopped: required locales fail the check (use --force to build anyway)", code=1)
         elapsed = time.perf_counter() - start
         for name, why in report.skipped_locales.items():
             print(f"not published: {name} ({why})")
-        print(f"{report.pages} pages, {len(report.written)} files written in {elapsed:.2f} s")
+        print(
+            f"{report.pages} pages ({report.rendered} rendered), {len(report.written)} files written,"
+            f" {len(report.removed)} removed in {elapsed:.2f} s"
+        )
 
 
 @task(
@@ -283,6 +284,26 @@ def test(c: Context, k: str | None = None, x: bool = False) -> None:
     """Run the test suite."""
     args = ["-q"] + (["-k", k] if k else []) + (["-x"] if x else [])
     c.run(f"{sys.executable} -m pytest {' '.join(args)}", pty=False)
+
+
+@task(
+    help={
+        "sizes": "localized pages per run, comma-separated (default 1000,10000)",
+        "locales": "target locales besides the source (default 9)",
+        "corpus": "the shared corpus folder (default ../shared/corpus)",
+        "mo": "also time the MO writer on the 52k-message corpus catalog against msgfmt",
+    }
+)
+def bench(
+    c: Context, sizes: str = "1000,10000", locales: int = 9, corpus: str = "", mo: bool = False
+) -> None:
+    """Benchmark extract, update, compile, check and builds on generated sites (benchmarks/)."""
+    args = [f"--sizes {sizes}", f"--locales {locales}"]
+    if corpus:
+        args.append(f"--corpus {corpus}")
+    if mo:
+        args.append("--mo")
+    c.run(f"{sys.executable} {ROOT / 'benchmarks' / 'bench.py'} {' '.join(args)}", pty=False)
 
 
 @task

@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import Environment
 
@@ -22,11 +23,17 @@ from lingopress.checks import Stats
 from lingopress.config import Config
 from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog, write_atomic
-from lingopress.source import Article
 
 __all__ = ["badge_svg", "last_revision", "status_data", "status_html", "write_status"]
 
 _REVISION_FORMAT = "%Y-%m-%d %H:%M%z"
+
+
+class _Slugged(Protocol):
+    """What the status page needs of an article: an Article, or the build's facts about one."""
+
+    @property
+    def slug(self) -> str: ...
 
 
 def last_revision(catalogs: Iterable[Catalog | None]) -> str | None:
@@ -55,7 +62,7 @@ def status_data(
     config: Config,
     stats: Mapping[str, Stats],
     published: list[LocaleInfo],
-    articles: Iterable[Article] = (),
+    articles: Iterable[_Slugged] = (),
     revisions: Mapping[str, str | None] | None = None,
 ) -> dict[str, object]:
     """Everything the status page shows, as JSON-ready data (``status.json``)."""
@@ -232,11 +239,17 @@ def write_status(
     config: Config,
     stats: Mapping[str, Stats],
     published: list[LocaleInfo],
-    articles: Iterable[Article],
-    catalogs: Mapping[str, Mapping[str, Catalog | None]],
+    articles: Iterable[_Slugged],
+    catalogs: Mapping[str, Mapping[str, Catalog | None]] | None = None,
+    *,
+    revisions: Mapping[str, str | None] | None = None,
 ) -> list[str]:
-    """Write status.json, status.html and the badges under build/; return the files that changed."""
-    revisions = {name: last_revision(catalogs.get(name, {}).values()) for name in config.locales}
+    """Write status.json, status.html and the badges under build/; return the files that changed.
+
+    The revision dates come from ``catalogs``, or ready-made from ``revisions`` (the build keeps them).
+    """
+    if revisions is None:
+        revisions = {name: last_revision((catalogs or {}).get(name, {}).values()) for name in config.locales}
     data = status_data(config, stats, published, articles, revisions)
     files: dict[Path, str] = {
         config.build_dir / "status.json": json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)

@@ -1,0 +1,141 @@
+"""Scale benchmark: wall time and peak memory of each stage on synthetic sites of growing size.
+
+    python benchmarks/bench.py [--sizes 1000,10000] [--locales 9] [--corpus PATH] [--workdir DIR]
+
+For each size (localized pages = articles x (locales + 1)) a site is generated once with
+benchmarks/sitegen.py, then each stage runs in a fresh interpreter so that its peak memory is
+its own: extract, update, compile, check, a full build from an empty build/, a no-op rebuild, a
+rebuild after editing one article, and one after editing one PO file. Printed: seconds, ms per
+page, peak RSS of the main process and of the largest worker, and how the per-page cost grows
+from the smallest size to the largest (linear growth keeps it flat).
+
+``--mo`` also times the MO writer on the 52k-message corpus catalog (and on the same catalog
+with every entry translated) against GNU msgfmt, and checks the bytes are identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = REPO.parent / "shared" / "corpus"
+STEPS = ["extract", "update", "compile", "check", "build", "no-op", "edit-article", "edit-po"]
+
+
+def _step(name: str, root: Path) -> dict[str, float]:
+    """Run one stage in a new interpreter; returns its seconds and peak memory (MB)."""
+    result = subprocess.run(
+        [sys.executable, str(HERE / "stage.py"), name, str(root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1735689600"},
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"stage {name} failed:\n{result.stdout}\n{result.stderr}")
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def _site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, int]:
+    articles = max(1, pages // (locales + 1))
+    root = workdir / f"site-{articles}x{locales + 1}"
+    if not (root / "pyproject.toml").is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "sitegen.py"),
+                str(root),
+                "--articles",
+                str(articles),
+                "--locales",
+                str(locales),
+                "--corpus",
+                str(corpus),
+            ],
+            check=True,
+        )
+        print(f"  (generated in {time.perf_counter() - start:.0f} s)")
+    return root, articles * (locales + 1)
+
+
+def _mo_benchmark(corpus: Path, workdir: Path) -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    from lingopress.mofile import mo_bytes
+    from lingopress.pofile import format_po, read_po
+
+    source = corpus / "po-merge" / "52k" / "old.po"
+    catalog = read_po(source)
+    full = workdir / "52k-full.po"
+    if not full.is_file():
+        complete = read_po(source)
+        for message in complete.messages:
+            message.flags = [f for f in message.flags if f != "fuzzy"]
+            if not all(message.msgstr):
+                message.msgstr = [message.msgid]
+        full.write_text(format_po(complete), "utf-8")
+    for label, path, parsed in [("corpus 52k", source, catalog), ("52k all translated", full, read_po(full))]:
+        start = time.perf_counter()
+        ours = mo_bytes(parsed)
+        elapsed = time.perf_counter() - start
+        target = workdir / "msgfmt.mo"
+        start = time.perf_counter()
+        subprocess.run(["msgfmt", "-o", str(target), str(path)], check=True, capture_output=True)
+        gnu = time.perf_counter() - start
+        same = ours == target.read_bytes()
+        entries = int.from_bytes(ours[8:12], "little")
+        print(
+            f"  MO {label}: {entries} entries written in {elapsed:.2f} s"
+            f" (msgfmt incl. parsing {gnu:.2f} s); byte-identical: {same}"
+        )
+        if not same:
+            raise SystemExit("MO output differs from msgfmt's")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="localized pages, comma-separated")
+    parser.add_argument("--locales", type=int, default=9, help="target locales besides the source")
+    parser.add_argument("--corpus", type=Path, default=SHARED, help="the shared corpus folder")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lingopress-bench"
+    )
+    parser.add_argument("--mo", action="store_true", help="also benchmark the MO writer on the 52k catalog")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"lingopress benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if args.mo:
+        _mo_benchmark(args.corpus, args.workdir)
+    per_page: dict[str, list[float]] = {step: [] for step in STEPS}
+    for size in sizes:
+        root, pages = _site(args.workdir, size, args.locales, args.corpus / "markdown")
+        print(f"\n{pages} pages ({root.name}):")
+        print(f"  {'stage':<13} {'seconds':>8} {'ms/page':>8} {'peak MB':>8} {'worker MB':>9}")
+        for step in STEPS:
+            data = _step(step, root)
+            ms = 1000 * data["seconds"] / pages
+            per_page[step].append(ms)
+            seconds, peak, worker = data["seconds"], data["peak_mb"], data["worker_mb"]
+            note = f"  {data['note']}" if data.get("note") else ""
+            print(f"  {step:<13} {seconds:8.2f} {ms:8.3f} {peak:8.0f} {worker:9.0f}{note}")
+            if step == "edit-article":
+                _step("restore-article", root)
+    if len(sizes) > 1:
+        print(f"\nper-page cost, {sizes[-1]} vs {sizes[0]} pages (1.0 = linear):")
+        for step in STEPS:
+            first, last = per_page[step][0], per_page[step][-1]
+            print(f"  {step:<13} {last / first if first else float('nan'):6.2f}")
+
+
+if __name__ == "__main__":
+    main()

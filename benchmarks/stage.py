@@ -1,0 +1,99 @@
+"""One benchmark stage on a generated site, in its own interpreter: prints a JSON line with its
+wall time (imports excluded) and peak memory (main process, largest worker).
+
+    python benchmarks/stage.py STAGE SITE_ROOT
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from lingopress.build import build_site  # noqa: E402
+from lingopress.catalogs import compile_project, update_project  # noqa: E402
+from lingopress.config import Config, load_config  # noqa: E402
+from lingopress.extract import extract_project, write_pots  # noqa: E402
+from lingopress.gate import check_project  # noqa: E402
+from lingopress.pofile import read_po, save_po  # noqa: E402
+
+
+def _build(config: Config, force: bool = False) -> str:
+    result = build_site(config, gate=not force)
+    if result.blocking:
+        raise SystemExit(f"build blocked: {result.blocking[0]}")
+    return f"{result.rendered} rendered, {len(result.written)} written"
+
+
+def _full(config: Config) -> str:
+    shutil.rmtree(config.build_dir, ignore_errors=True)
+    return _build(config)
+
+
+_MARKER = "\nAn edited paragraph.\n"
+
+
+def _edit_article(config: Config) -> str:
+    path = sorted(config.source_dir.glob("*.md"))[0]
+    path.write_text(path.read_text("utf-8") + _MARKER, "utf-8")
+    # The POT is stale until 'invoke extract' (the gate would stop the build): what is
+    # measured here is the rebuild itself.
+    return _build(config, force=True)
+
+
+def _restore_article(config: Config) -> str:
+    """Undo :func:`_edit_article` (not timed by the benchmark)."""
+    path = sorted(config.source_dir.glob("*.md"))[0]
+    text = path.read_text("utf-8")
+    if text.endswith(_MARKER):
+        path.write_text(text[: -len(_MARKER)], "utf-8")
+    return _build(config, force=True)
+
+
+def _edit_po(config: Config) -> str:
+    slug = next(p.stem for p in sorted(config.locales_dir.glob("*.pot")) if p.stem != "site")
+    path = config.po_path(next(iter(config.locales)), slug)
+    catalog = read_po(path)
+    message = catalog.messages[-1]
+    text = message.msgstr[0]
+    message.msgstr = [text[:-2] if text.endswith(" ·") else text + " ·"]
+    save_po(path, catalog)
+    return _build(config)
+
+
+STAGES: dict[str, Callable[[Config], str]] = {
+    "extract": lambda c: f"{len(write_pots(c, extract_project(c).catalogs))} written",
+    "update": lambda c: f"{len(update_project(c, list(c.locales)).written)} written",
+    "compile": lambda c: f"{len(compile_project(c, list(c.locales)))} written",
+    "check": lambda c: f"{len(check_project(c).errors)} errors",
+    "build": _full,
+    "no-op": _build,
+    "edit-article": _edit_article,
+    "restore-article": _restore_article,
+    "edit-po": _edit_po,
+}
+
+
+def main() -> None:
+    stage, root = sys.argv[1], Path(sys.argv[2])
+    config = load_config(root)
+    start = time.perf_counter()
+    note = STAGES[stage](config)
+    seconds = time.perf_counter() - start
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the parent process.
+    # RUSAGE_CHILDREN (KiB) is the largest worker process.
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmHWM:"))) / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, "worker_mb": worker, "note": note}))
+
+
+if __name__ == "__main__":
+    main()

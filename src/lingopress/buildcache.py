@@ -1,0 +1,184 @@
+"""The build cache (build/.cache/build.json): content hashes of the build's inputs, what was learnt
+from each input, and the key each output was made from.
+
+An input's hash is trusted while its size and modification time are unchanged, so an
+unchanged site is decided from ``stat`` calls alone; a file whose time is too recent to be
+told apart from a later edit in the same clock tick is hashed again next time. A cache that
+cannot be read, is of another version, or was made by other code is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lingopress.pofile import write_atomic
+
+__all__ = ["CACHE_VERSION", "BuildCache", "digest_bytes", "digest_parts", "key_of"]
+
+CACHE_VERSION = 1
+_RACY_NS = 2_000_000_000
+"""Files modified this shortly (2 s) before the cache is saved are hashed again next time."""
+
+
+def digest_bytes(data: bytes) -> str:
+    """A short content hash.
+
+    >>> digest_bytes(b"")
+    'cae66941d9efbd404e4d88758ea67670'
+    """
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def digest_parts(*parts: object) -> str:
+    """The hash of several values (strings, numbers, None, lists of them), kept apart unambiguously."""
+    return digest_bytes(json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def key_of(*parts: str | bool | None) -> str:
+    """The hash of a few short strings, cheaper than :func:`digest_parts` (it runs once per page).
+
+    >>> key_of("a", None) != key_of("a", "")
+    True
+
+    (The parts are hashes, names and flags, so ``None`` and ``"None"`` never meet.)
+    """
+    return digest_bytes("\x1f".join(map(str, parts)).encode("utf-8"))
+
+
+@dataclass(slots=True)
+class BuildCache:
+    """What the previous builds knew."""
+
+    code: str = ""
+    """Hash of the code and libraries that made the cache: another code, another cache."""
+    root: str = ""
+    """Input paths under this folder are kept relative to it (a smaller cache, and one that
+    survives moving the project)."""
+    files: dict[str, list[Any]] = field(default_factory=dict)
+    """Input path -> [size, mtime_ns, digest]."""
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Facts derived from inputs, keyed by the hash of those inputs."""
+    outputs: dict[str, list[Any]] = field(default_factory=dict)
+    """Output path (relative to build/) -> [input key, locale name or None, ...what the build keeps]."""
+    loaded: bool = False
+    """Whether this cache came from disk (False: first build, or the old cache was unusable)."""
+    dirty: bool = True
+    """Whether anything changed since it was loaded (a cache that did not is not written again)."""
+    _used_files: set[str] = field(default_factory=set)
+    _used_memo: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, path: Path, code: str, root: str = "") -> BuildCache:
+        try:
+            data = json.loads(path.read_bytes())
+            if (
+                not isinstance(data, dict)
+                or data.get("version") != CACHE_VERSION
+                or data.get("code") != code
+                or not all(isinstance(data.get(k), dict) for k in ("files", "memo", "outputs"))
+            ):
+                return cls(code=code, root=root)
+            files = {
+                k: v
+                for k, v in data["files"].items()
+                if isinstance(v, list)
+                and len(v) == 3
+                and isinstance(v[0], int)
+                and isinstance(v[1], int)
+                and isinstance(v[2], str)
+            }
+            outputs = {
+                k: v
+                for k, v in data["outputs"].items()
+                if isinstance(v, list) and len(v) in (2, 4) and isinstance(v[0], str)
+            }
+            return cls(
+                code=code,
+                root=root,
+                files=files,
+                memo=data["memo"],
+                outputs=outputs,
+                loaded=True,
+                dirty=False,
+            )
+        except (OSError, ValueError, UnicodeDecodeError):
+            return cls(code=code, root=root)
+
+    def save(self, path: Path) -> None:
+        if not self.dirty and path.is_file():
+            return
+        # A file changed within the last tick could change again with the same size and time
+        # after this save: its time is not trusted (git's "racy clean" rule).
+        racy = time.time_ns() - _RACY_NS
+        kept_files = _kept(self.files, self._used_files)
+        files = {k: [v[0], -1 if v[1] > racy else v[1], v[2]] for k, v in sorted(kept_files.items())}
+        data = {
+            "version": CACHE_VERSION,
+            "code": self.code,
+            "files": files,
+            "memo": dict(sorted(_kept(self.memo, self._used_memo).items())),
+            "outputs": dict(sorted(self.outputs.items())),
+        }
+        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), durable=False)
+
+    def file_digest(self, path: str | Path) -> str | None:
+        """The content hash of ``path`` (None when it does not exist), from the cache when its
+        size and modification time did not change."""
+        full = str(path)
+        prefix = self.root + "/" if self.root else ""
+        key = full[len(prefix) :] if prefix and full.startswith(prefix) else full
+        self._used_files.add(key)
+        try:
+            st = os.stat(full)  # noqa: PTH116 -- called per input file; pathlib costs more than the stat
+        except FileNotFoundError:
+            if self.files.pop(key, None) is not None:
+                self.dirty = True
+            return None
+        known = self.files.get(key)
+        if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return str(known[2])
+        with open(full, "rb") as handle:  # noqa: PTH123 -- as above
+            digest = digest_bytes(handle.read())
+        self.files[key] = [st.st_size, st.st_mtime_ns, digest]
+        self.dirty = True
+        return digest
+
+    def get(self, key: str) -> Any:
+        """A memoized fact, or None."""
+        value = self.memo.get(key)
+        if value is not None:
+            self._used_memo.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> Any:
+        if self.memo.get(key) != value:
+            self.memo[key] = value
+            self.dirty = True
+        self._used_memo.add(key)
+        return value
+
+    def set_output(self, out: str, entry: list[Any]) -> None:
+        """Record what the output ``out`` (relative to build/) was made from."""
+        if self.outputs.get(out) != entry:
+            self.outputs[out] = entry
+            self.dirty = True
+
+    def drop_output(self, out: str) -> None:
+        if self.outputs.pop(out, None) is not None:
+            self.dirty = True
+
+
+def _kept(entries: dict[str, Any], used: set[str]) -> dict[str, Any]:
+    """What to keep of ``entries``: everything while the unused ones are not more than the used
+    ones, else only the used ones. A build that did not need some facts (a forced build skips
+    the gate, a sharded one most locales) does not throw them away, and the cache stays
+    within twice what one build needs."""
+    if len(entries) - len(used) <= max(len(used), 1000):
+        return entries
+    return {k: v for k, v in entries.items() if k in used}

@@ -1,0 +1,356 @@
+"""The build: incremental by content hashes, parallel with the same bytes, gated, sharded, cleaned up."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lingopress import build as build_module
+from lingopress.build import Progress, build_site
+from lingopress.buildcache import BuildCache
+from lingopress.catalogs import update_project
+from lingopress.config import Config, load_config
+from lingopress.extract import extract_project, write_pots
+from lingopress.pofile import read_po, save_po
+
+SECOND = """+++
+title = "Second Article"
+slug = "second"
+published = 2025-03-01
+
+[values]
+count = { number = 1200 }
++++
+
+A second article about {count} things.
+
+## Details
+
+More text here.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _pinned_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+
+
+def prepare(config: Config, translate: bool = False) -> Config:
+    """Extract and update the project; with ``translate``, fill every msgstr (so the gate passes)."""
+    write_pots(config, extract_project(config).catalogs)
+    update_project(config, list(config.locales))
+    if translate:
+        for path in sorted(config.locales_dir.rglob("*.po")):
+            catalog = read_po(path)
+            for message in catalog.messages:
+                message.msgstr = (
+                    [f"{message.msgid} ·"]
+                    if message.msgid_plural is None
+                    else [message.msgid_plural] * len(message.msgstr)
+                )
+            save_po(path, catalog)
+    return load_config(config.root)
+
+
+def tree(config: Config) -> dict[str, bytes]:
+    """Every file under build/ but the cache."""
+    return {
+        p.relative_to(config.build_dir).as_posix(): p.read_bytes()
+        for p in sorted(config.build_dir.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_no_op_rebuild_renders_and_writes_nothing(project: Config) -> None:
+    """A second build with nothing changed renders no page and writes no file."""
+    config = prepare(project)
+    first = build_site(config)
+    assert first.rendered == first.pages == 4  # en, de, tr, ar; ja is below its threshold
+    assert "build/de/sample/index.html" in first.written
+    assert "build/locale/de/LC_MESSAGES/sample.mo" in first.written
+    second = build_site(config)
+    assert (second.pages, second.rendered, second.written, second.removed) == (4, 0, [], [])
+
+
+def test_editing_one_article_rebuilds_only_its_pages(project: Config) -> None:
+    """Changing an article re-renders its page in every locale and leaves the other article alone."""
+    (project.source_dir / "second.md").write_text(SECOND, "utf-8")
+    config = prepare(project)
+    build_site(config)
+    before = tree(config)
+    edit(config.source_dir / "second.md", "More text here.", "More text here, edited.")
+    config = prepare(config)
+    result = build_site(config)
+    assert result.rendered == 4
+    pages = [p for p in result.written if p.endswith("index.html") and p != "build/index.html"]
+    assert sorted(pages) == [f"build/{tag}/second/index.html" for tag in ("ar", "de", "en", "tr")]
+    after = tree(config)
+    assert after["de/sample/index.html"] == before["de/sample/index.html"]
+    assert b"More text here, edited." in after["en/second/index.html"]
+
+
+def test_editing_one_po_file_rebuilds_one_page_and_its_mo(project: Config) -> None:
+    """A new translation in de's catalog re-renders de's page and recompiles its MO file, nothing else."""
+    config = prepare(project)
+    build_site(config)
+    path = config.po_path("de", "sample")
+    catalog = read_po(path)
+    catalog.index()[(None, "Patients come first.")].msgstr = ["Die Patienten stehen an erster Stelle."]
+    save_po(path, catalog)
+    result = build_site(config)
+    assert result.rendered == 1
+    assert result.written == [
+        "build/badges/de.svg",  # the status page and badge: one more message translated
+        "build/de/sample/index.html",
+        "build/locale/de/LC_MESSAGES/sample.mo",
+        "build/status.html",
+        "build/status.json",
+    ]
+    assert "Die Patienten stehen an erster Stelle." in (config.build_dir / "de/sample/index.html").read_text()
+
+
+def test_template_change_rerenders_every_page(project: Config) -> None:
+    """Templates are an input of every page."""
+    config = prepare(project)
+    build_site(config)
+    base = config.templates_dir / "base.html"
+    base.write_text(base.read_text("utf-8") + "\n", "utf-8")
+    result = build_site(config)
+    assert result.rendered == 4
+
+
+def test_deleted_article_and_locale_lose_their_outputs(project: Config) -> None:
+    """Pages and MO files of an article or locale that is gone are removed, with empty folders."""
+    (project.source_dir / "second.md").write_text(SECOND, "utf-8")
+    config = prepare(project)
+    build_site(config)
+    assert (config.build_dir / "tr/second/index.html").is_file()
+    (config.source_dir / "second.md").unlink()
+    config = prepare(config)
+    result = build_site(config)
+    assert "build/tr/second/index.html" in result.removed
+    assert "build/locale/de/LC_MESSAGES/second.mo" in result.removed
+    assert not (config.build_dir / "tr/second").exists()
+    edit(config.root / "pyproject.toml", 'tr = { status = "required" }\n', "")
+    result = build_site(load_config(config.root))
+    assert "build/tr/sample/index.html" in result.removed
+    assert not (config.build_dir / "tr").exists()
+    assert not (config.build_dir / "locale/tr").exists()
+
+
+def test_stale_pages_are_found_without_a_cache(project: Config) -> None:
+    """When the cache is gone, pages of deleted articles are still found on disk and removed."""
+    (project.source_dir / "second.md").write_text(SECOND, "utf-8")
+    config = prepare(project)
+    build_site(config)
+    (config.build_dir / build_module.CACHE_FILE).unlink()
+    (config.source_dir / "second.md").unlink()
+    config = prepare(config)
+    result = build_site(config)
+    assert "build/de/second/index.html" in result.removed
+    assert not (config.build_dir / "de/second").exists()
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"version": 1, "code": 3}', b"\xff\xfe", b"[]"])
+def test_corrupt_cache_is_ignored(project: Config, garbage: bytes) -> None:
+    """An unreadable cache is not an error: everything is rendered again and the same bytes result."""
+    config = prepare(project)
+    build_site(config)
+    before = tree(config)
+    (config.build_dir / build_module.CACHE_FILE).write_bytes(garbage)
+    result = build_site(config)
+    assert result.rendered == 4 and result.written == []
+    assert tree(config) == before
+    assert build_site(config).rendered == 0
+
+
+def test_cache_of_other_code_is_ignored(tmp_path: Path) -> None:
+    """A cache written by another version of the code starts empty."""
+    path = tmp_path / "build.json"
+    cache = BuildCache(code="old")
+    cache.put("k", {"a": 1})
+    cache.save(path)
+    assert BuildCache.load(path, "old").get("k") == {"a": 1}
+    assert BuildCache.load(path, "new").get("k") is None
+
+
+def test_same_file_content_keeps_its_hash_after_touch(tmp_path: Path) -> None:
+    """The digest follows content: a touched file keeps its digest, an edited one gets a new one."""
+    path = tmp_path / "a.txt"
+    path.write_text("one", "utf-8")
+    cache = BuildCache()
+    first = cache.file_digest(path)
+    os.utime(path, ns=(1, 1))
+    assert cache.file_digest(path) == first
+    path.write_text("two", "utf-8")
+    assert cache.file_digest(path) != first
+    assert cache.file_digest(tmp_path / "missing") is None
+
+
+def test_parallel_build_gives_the_same_bytes(
+    project: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Rendering in worker processes writes exactly what one process writes."""
+    (project.source_dir / "second.md").write_text(SECOND, "utf-8")
+    config = prepare(project)
+    build_site(config, jobs=1)
+    sequential = tree(config)
+    for path in config.build_dir.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    monkeypatch.setattr(build_module, "_POOL_MIN_JOBS", 0)
+    monkeypatch.setattr(build_module, "_BATCH", 1)
+    result = build_site(config, jobs=2)
+    assert result.rendered == 8
+    assert tree(config) == sequential
+
+
+def test_gate_blocks_and_keeps_its_verdict(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A required locale with untranslated entries stops the build before anything is written; the
+    verdict on unchanged inputs is not computed twice; a fixed catalog lets the build through."""
+    config = prepare(project)
+    calls: list[object] = []
+    real = build_module.check_project
+
+    def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append(args[1])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "check_project", counting)
+    result = build_site(config, gate=True)
+    assert result.blocking and not (config.build_dir / "en").exists()
+    assert {d.code for d in result.blocking} == {"untranslated"}
+    assert {d.locale for d in result.blocking} == {"de", "tr", "ar"}
+    assert calls == [None]
+    assert build_site(config, gate=True).blocking == result.blocking
+    assert calls == [None]
+    assert build_site(config, ["de"], gate=True).blocking == [d for d in result.blocking if d.locale == "de"]
+    assert calls == [None, ["de"]]
+    config = prepare(config, translate=True)
+    calls.clear()
+    result = build_site(config, gate=True)
+    assert result.blocking == [] and result.rendered == 5  # ja is complete now, so published
+    assert calls == [None]
+
+
+def test_build_gate_is_the_check(project: Config) -> None:
+    """The build stops on exactly the errors 'invoke check' reports for required locales."""
+    config = prepare(project)
+    (config.glossary_dir).mkdir(parents=True, exist_ok=True)
+    (config.glossary_dir / "de.csv").write_text("not,a,glossary\n\x00", "utf-8")
+    expected = [
+        d
+        for d in build_module.check_project(config).errors
+        if d.locale is None or config.locales[d.locale].status == "required"
+    ]
+    assert "glossary-file" in {d.code for d in expected}
+    assert build_site(config, gate=True).blocking == expected
+
+
+def test_gate_reports_stale_templates(project: Config) -> None:
+    """An article changed after 'extract' makes its POT stale, which stops the build."""
+    config = prepare(project, translate=True)
+    edit(config.source_dir / "sample.md", "Patients come first.", "Patients always come first.")
+    result = build_site(config, gate=True)
+    assert [(d.path, d.code) for d in result.blocking] == [("locales/sample.pot", "stale-pot")]
+    assert build_site(config).blocking == []
+
+
+def test_sharded_build_renders_one_locale_and_keeps_the_others(project: Config) -> None:
+    """--locale de renders de and the source only, and leaves other locales' pages in place."""
+    config = prepare(project)
+    build_site(config)
+    tr_page = (config.build_dir / "tr/sample/index.html").read_bytes()
+    base = config.templates_dir / "base.html"
+    base.write_text(base.read_text("utf-8") + "\n", "utf-8")
+    result = build_site(config, ["de"])
+    assert result.pages == 2 and result.rendered == 2
+    assert result.removed == []
+    assert (config.build_dir / "tr/sample/index.html").read_bytes() == tr_page
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_shown_on_a_terminal_only() -> None:
+    """Per-locale progress goes to a terminal, and nothing to a pipe or file."""
+    quiet = io.StringIO()
+    bar = Progress(quiet, {"de": 300, "fr": 300})
+    bar.advance("de", 300)
+    bar.close()
+    assert quiet.getvalue() == ""
+    terminal = _Terminal()
+    bar = Progress(terminal, {"de": 300, "fr": 300})
+    bar.advance("de", 300)
+    bar.advance("fr", 25)
+    assert bar.line() == "325/600 pages · de done · fr 25/300"
+    bar.close()
+    assert "de done" in terminal.getvalue() and terminal.getvalue().endswith("\n")
+
+
+def test_no_op_build_leaves_the_cache_file_alone(project: Config) -> None:
+    """Nothing changed, nothing to remember: the cache is not rewritten (its bytes and time stay)."""
+    config = prepare(project)
+    for input_file in [*config.source_dir.rglob("*"), *config.locales_dir.rglob("*")]:
+        os.utime(input_file, ns=(10**18, 10**18))  # old enough to be trusted by their times
+    build_site(config)
+    path = config.build_dir / build_module.CACHE_FILE
+    os.utime(path, ns=(1, 1))
+    before = path.read_bytes()
+    build_site(config)
+    assert path.stat().st_mtime_ns == 1 and path.read_bytes() == before
+
+
+def test_recently_modified_file_is_hashed_again(tmp_path: Path) -> None:
+    """An edit that keeps size and time (same clock tick) after the cache was saved is still seen,
+    because times that recent are not trusted."""
+    path = tmp_path / "a.po"
+    path.write_text("one", "utf-8")
+    stamp = path.stat().st_mtime_ns
+    cache = BuildCache(code="c", root=str(tmp_path))
+    first = cache.file_digest(path)
+    cache.save(tmp_path / "cache.json")
+    path.write_text("two", "utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    assert BuildCache.load(tmp_path / "cache.json", "c", str(tmp_path)).file_digest(path) != first
+
+
+def test_forced_build_keeps_the_gates_verdicts(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build with --force does not need the gate, but does not forget its verdicts either."""
+    config = prepare(project, translate=True)
+    assert build_site(config, gate=True).blocking == []
+    build_site(config)
+    calls: list[object] = []
+    monkeypatch.setattr(build_module, "check_project", lambda *a: calls.append(a))
+    assert build_site(config, gate=True).blocking == []
+    assert calls == []
+
+
+def test_pseudo_build_bypasses_and_drops_the_cache(project: Config) -> None:
+    """A build with pseudo-locales renders them without the cache; the next normal build renders
+    every page again (their language switcher lost the pseudo-locales) and removes the pseudo pages."""
+    config = prepare(project, translate=True)
+    plain = build_site(config)
+    before = tree(config)
+    pseudo = build_site(config, pseudo=True)
+    assert "en-xa/sample/index.html" in tree(config)
+    assert not (config.build_dir / build_module.CACHE_FILE).exists()
+    assert pseudo.pages == plain.pages + 2
+    again = build_site(config)
+    assert again.rendered == plain.pages
+    assert "build/en-xa/sample/index.html" in again.removed
+    assert tree(config) == before
