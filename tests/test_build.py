@@ -354,3 +354,30 @@ def test_pseudo_build_bypasses_and_drops_the_cache(project: Config) -> None:
     assert again.rendered == plain.pages
     assert "build/en-xa/sample/index.html" in again.removed
     assert tree(config) == before
+
+
+def test_status_page_is_made_again_only_when_a_catalog_changes(
+    project: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A no-op build does not render the status page again; a changed catalog does."""
+    config = prepare(project)
+    build_site(config)
+    calls: list[object] = []
+    real = build_module.write_status
+
+    def counting(*args: object, **kwargs: object) -> list[str]:
+        calls.append(args[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "write_status", counting)
+    build_site(config)
+    assert calls == []
+    path = config.po_path("de", "sample")
+    catalog = read_po(path)
+    catalog.index()[(None, "Patients come first.")].msgstr = ["Die Patienten stehen an erster Stelle."]
+    save_po(path, catalog)
+    result = build_site(config)
+    assert len(calls) == 1 and "build/status.json" in result.written
+    (config.build_dir / "status.html").unlink()
+    build_site(config)
+    assert len(calls) == 2 and (config.build_dir / "status.html").is_file()

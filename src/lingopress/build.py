@@ -577,7 +577,7 @@ def _build(
     if gate:
         result.blocking = inputs.gate(only)
         if result.blocking:
-            cache.save(cache_path)
+            cache.save(cache_path, prune=False)  # this build did not need the other facts
             return result
     if pseudo:
         cache_path.unlink(missing_ok=True)
@@ -653,9 +653,24 @@ def _build(
         if written:
             result.written.append(f"build/{name}")
     report = BuildReport()
-    report.written.extend(
-        write_status(config, result.stats, published, inputs.articles, revisions=inputs.revisions)
+    # The status page follows from the catalogs, templates and configuration alone: with none of
+    # them changed, it is not made again (its JSON is large on a large site).
+    status_key = digest_parts(
+        cache.code,
+        inputs.pyproject,
+        inputs.templates,
+        [a.digest for a in inputs.articles],
+        [[name, [inputs.po_digest(name, d) for d in inputs.domains]] for name in config.locales],
+        [info.name for info in published],
     )
+    planned["status.json"] = [status_key, None]
+    if cache.outputs.get("status.json", [None])[0] != status_key or not all(
+        _exists(build_dir, name) for name in ("status.json", "status.html")
+    ):
+        report.written.extend(
+            write_status(config, result.stats, published, inputs.articles, revisions=inputs.revisions)
+        )
+    cache.set_output("status.json", planned["status.json"])
     copy_static(config, report)
     result.written.extend(report.written)
     result.removed = _remove_stale(config, cache, planned, {i.name for i in targets}, only is not None)

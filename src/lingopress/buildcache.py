@@ -110,19 +110,21 @@ class BuildCache:
         except (OSError, ValueError, UnicodeDecodeError):
             return cls(code=code, root=root)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, prune: bool = True) -> None:
+        """Write the cache when it changed. ``prune`` drops what this build did not use (see
+        :func:`_kept`); without it, everything is kept (a build stopped early used little)."""
         if not self.dirty and path.is_file():
             return
         # A file changed within the last tick could change again with the same size and time
         # after this save: its time is not trusted (git's "racy clean" rule).
         racy = time.time_ns() - _RACY_NS
-        kept_files = _kept(self.files, self._used_files)
+        kept_files = _kept(self.files, self._used_files) if prune else self.files
         files = {k: [v[0], -1 if v[1] > racy else v[1], v[2]] for k, v in sorted(kept_files.items())}
         data = {
             "version": CACHE_VERSION,
             "code": self.code,
             "files": files,
-            "memo": dict(sorted(_kept(self.memo, self._used_memo).items())),
+            "memo": dict(sorted((_kept(self.memo, self._used_memo) if prune else self.memo).items())),
             "outputs": dict(sorted(self.outputs.items())),
         }
         write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), durable=False)
