@@ -366,8 +366,11 @@ def _code_digest() -> str:
 def _tree_digest(cache: BuildCache, folder: Path) -> str:
     if not folder.is_dir():
         return ""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return digest_parts(*[[p.relative_to(folder).as_posix(), cache.file_digest(p)] for p in files])
+    # Strings and os.walk, not pathlib: on a large site this lists every PO file of every build.
+    root = str(folder)
+    files = sorted(f"{top}/{name}" for top, _, names in os.walk(root) for name in names)
+    start = len(root) + 1
+    return digest_parts(*[[path[start:], cache.file_digest(path)] for path in files])
 
 
 @dataclass(slots=True)
