@@ -508,27 +508,44 @@ class _Inputs:
 
     def gate(self, locales: list[str] | None) -> list[Diagnostic]:
         """The check errors that stop a build: any error of a required locale among ``locales``,
-        or of no locale (a stale template). The verdict of :func:`lingopress.gate.check_project`,
-        kept per hash of everything it reads."""
-        cache = self.cache
-        inputs = [
+        or of no locale (a stale or broken template). The verdict of
+        :func:`lingopress.gate.check_project`, run one locale at a time and kept per hash of
+        everything it reads for that locale, so that an edited catalog re-checks its locale only."""
+        config, cache = self.config, self.cache
+        names = locales or list(config.locales)
+        if not names:
+            return [d for d in check_project(config).errors if d.locale is None]
+        required = [n for n in names if config.locale(n).status == "required"]
+        shared = [
             cache.code,
             self.pyproject,
             self.templates,
             [a.digest for a in self.articles],
-            _tree_digest(cache, self.config.locales_dir),
-            _tree_digest(cache, self.config.glossary_dir),
-            locales,
+            [[p.name, cache.file_digest(p)] for p in sorted(config.locales_dir.glob("*.pot"))],
         ]
-        key = f"gate:{digest_parts(*inputs)}"
-        known = cache.get(key)
-        if isinstance(known, list):
-            return [_diagnostic(d) for d in known]
-        required = {n for n, lc in self.config.locales.items() if lc.status == "required"}
-        result = check_project(self.config, locales)
-        blocking = [d for d in result.errors if d.locale is None or d.locale in required]
-        cache.put(key, [_diagnostic_data(d) for d in blocking])
-        return blocking
+        template_errors: list[Diagnostic] | None = None
+        blocking: list[Diagnostic] = []
+        # With no required locale in scope, one locale is still checked, for the templates' errors.
+        for name in required or names[:1]:
+            glossary = config.glossary_dir / f"{name}.csv"
+            key = "gate:" + digest_parts(
+                *shared,
+                name,
+                _tree_digest(cache, config.locales_dir / name),
+                cache.file_digest(glossary),
+            )
+            known = cache.get(key)
+            if isinstance(known, list):
+                found = [_diagnostic(d) for d in known]
+            else:
+                result = check_project(config, [name])
+                found = [d for d in result.errors if d.locale in (None, name)]
+                cache.put(key, [_diagnostic_data(d) for d in found])
+            if template_errors is None:
+                template_errors = [d for d in found if d.locale is None]
+            if name in required:
+                blocking.extend(d for d in found if d.locale is not None)
+        return [*(template_errors or []), *blocking]
 
     def _pot_stats(self, domain: str) -> Stats:
         if domain != SITE_DOMAIN:
