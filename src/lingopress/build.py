@@ -509,8 +509,9 @@ class _Inputs:
     def gate(self, locales: list[str] | None) -> list[Diagnostic]:
         """The check errors that stop a build: any error of a required locale among ``locales``,
         or of no locale (a stale or broken template). The verdict of
-        :func:`lingopress.gate.check_project`, run one locale at a time and kept per hash of
-        everything it reads for that locale, so that an edited catalog re-checks its locale only."""
+        :func:`lingopress.gate.check_project`, kept per locale and hash of everything it reads for
+        that locale, and run only for the locales without a verdict: an edited catalog re-checks
+        its own locale only."""
         config, cache = self.config, self.cache
         names = locales or list(config.locales)
         if not names:
@@ -523,24 +524,28 @@ class _Inputs:
             [a.digest for a in self.articles],
             [[p.name, cache.file_digest(p)] for p in sorted(config.locales_dir.glob("*.pot"))],
         ]
-        template_errors: list[Diagnostic] | None = None
-        blocking: list[Diagnostic] = []
         # With no required locale in scope, one locale is still checked, for the templates' errors.
-        for name in required or names[:1]:
-            glossary = config.glossary_dir / f"{name}.csv"
-            key = "gate:" + digest_parts(
+        checked = required or names[:1]
+        keys = {
+            name: "gate:"
+            + digest_parts(
                 *shared,
                 name,
                 _tree_digest(cache, config.locales_dir / name),
-                cache.file_digest(glossary),
+                cache.file_digest(config.glossary_dir / f"{name}.csv"),
             )
-            known = cache.get(key)
-            if isinstance(known, list):
-                found = [_diagnostic(d) for d in known]
-            else:
-                result = check_project(config, [name])
-                found = [d for d in result.errors if d.locale in (None, name)]
-                cache.put(key, [_diagnostic_data(d) for d in found])
+            for name in checked
+        }
+        missing = [name for name in checked if not isinstance(cache.get(keys[name]), list)]
+        if missing:
+            # One run for every locale without a verdict: the templates are read once.
+            errors = check_project(config, missing).errors
+            for name in missing:
+                cache.put(keys[name], [_diagnostic_data(d) for d in errors if d.locale in (None, name)])
+        template_errors: list[Diagnostic] | None = None
+        blocking: list[Diagnostic] = []
+        for name in checked:
+            found = [_diagnostic(d) for d in cache.get(keys[name])]
             if template_errors is None:
                 template_errors = [d for d in found if d.locale is None]
             if name in required:
