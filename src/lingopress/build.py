@@ -42,6 +42,8 @@ from lingopress.segment import BodySegmenter
 from lingopress.site import (
     BuildReport,
     copy_static,
+    index_entry,
+    index_language,
     index_languages,
     language_links,
     locale_stats,
@@ -730,18 +732,8 @@ def _write_index(
                 renderer = renderer or Renderer(config)
                 known = _title(config, renderer, inputs, info, article)
             title, fallback = known
-            entries.append(
-                {"title": title, "title_fallback": fallback, "href": f"{info.path_tag}/{article.slug}/"}
-            )
-        languages.append(
-            {
-                "tag": info.tag,
-                "path_tag": info.path_tag,
-                "dir": info.direction,
-                "native_name": info.native_name,
-                "articles": entries,
-            }
-        )
+            entries.append(index_entry(info, article.slug, title, fallback))
+        languages.append(index_language(info, entries))
     key = digest_parts(inputs.cache.code, inputs.pyproject, inputs.templates, languages)
     if inputs.cache.outputs.get("index.html", [None])[0] == key and _exists(
         str(config.build_dir), "index.html"

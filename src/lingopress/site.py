@@ -120,19 +120,25 @@ def index_languages(
         for article in articles:
             catalog = None if is_source else catalogs.get(info.name, {}).get(article.slug)
             title, fallback = renderer.plain(article, info, Translations.from_catalog(catalog), article.title)
-            entries.append(
-                {"title": title, "title_fallback": fallback, "href": f"{info.path_tag}/{article.slug}/"}
-            )
-        languages.append(
-            {
-                "tag": info.tag,
-                "path_tag": info.path_tag,
-                "dir": info.direction,
-                "native_name": info.native_name,
-                "articles": entries,
-            }
-        )
+            entries.append(index_entry(info, article.slug, title, fallback))
+        languages.append(index_language(info, entries))
     return languages
+
+
+def index_entry(info: LocaleInfo, slug: str, title: str, fallback: bool) -> dict[str, Any]:
+    """One article of a language in build/index.html."""
+    return {"title": title, "title_fallback": fallback, "href": f"{info.path_tag}/{slug}/"}
+
+
+def index_language(info: LocaleInfo, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """One language of build/index.html, with its articles."""
+    return {
+        "tag": info.tag,
+        "path_tag": info.path_tag,
+        "dir": info.direction,
+        "native_name": info.native_name,
+        "articles": entries,
+    }
 
 
 def write_output(report: BuildReport, config: Config, path: Path, data: bytes) -> None:
