@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+from pathlib import Path
 
-from lingopress.segment import BodySegmenter, Segment, Translation, collapse, split_attr_list
+import markdown
+import pytest
+from markdown.extensions import Extension
+
+from lingopress.segment import (
+    MARKDOWN_EXTENSIONS,
+    BodySegmenter,
+    Segment,
+    Translation,
+    _QuickInlineProcessor,
+    collapse,
+    split_attr_list,
+)
 
 BODY = """\
 Intro paragraph with *emphasis*, a [link](https://example.org/a "t")
@@ -143,3 +156,42 @@ def test_collapse_and_attr_list_helpers() -> None:
     assert collapse(" a \n\t b ") == "a b"
     assert split_attr_list("Heading {: .x }") == ("Heading", "{: .x }")
     assert split_attr_list("Price {price}") == ("Price {price}", "")
+
+
+MARKDOWN_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "markdown"
+
+
+def _corpus_documents() -> list[Path]:
+    documents = sorted(MARKDOWN_CORPUS.rglob("*.md"))
+    assert len(documents) > 200, f"the Markdown corpus is missing: {MARKDOWN_CORPUS}"
+    return documents
+
+
+def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
+    class Quick(Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:
+            md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
+
+    plain = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+    quick = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, Quick()])
+    assert isinstance(quick.treeprocessors["inline"], _QuickInlineProcessor)
+    for path in _corpus_documents():
+        text = path.read_text("utf-8")
+        assert quick.reset().convert(text) == plain.reset().convert(text), path
+
+
+def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:
+    segmenter = BodySegmenter()
+
+    def variant(n: int) -> Callable[[Segment], Translation]:
+        # Odd variants change every block's text; every third block falls back.
+        return lambda s: Translation(s.text.upper() if n % 2 else s.text, fallback=len(s.text) % 3 == 0)
+
+    for path in _corpus_documents()[::7]:
+        text = path.read_text("utf-8")
+        parsed = segmenter.parse(text, 5)
+        assert segmenter.segments(parsed) == segmenter.segments(text, 5), path
+        for n in range(3):
+            once = segmenter.render(parsed, variant(n), lambda name: f"<b>{name}</b>", {"lang": "en"})
+            fresh = segmenter.render(text, variant(n), lambda name: f"<b>{name}</b>", {"lang": "en"}, 5)
+            assert once == fresh, path

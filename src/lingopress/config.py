@@ -83,6 +83,11 @@ class Config:
 
     def relative(self, path: Path | str) -> str:
         """``path`` relative to the project root, for messages."""
+        text = str(path)
+        prefix = f"{self.root}/"
+        if text.startswith(prefix) and "/.." not in text and "/./" not in text:
+            # Already under the (resolved) root: no symlink to follow, no file system call.
+            return text[len(prefix) :]
         try:
             return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

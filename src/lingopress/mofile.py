@@ -19,6 +19,7 @@ import re
 import struct
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 
 from lingopress.pofile import Catalog, Message
 
@@ -55,8 +56,11 @@ def _key(message: Message) -> bytes:
     return key.encode("utf-8")
 
 
+@lru_cache(maxsize=1 << 16)
 def hashpjw(data: bytes) -> int:
     """GNU gettext's string hash (``hash_string``) of ``data`` up to its first NUL.
+
+    Kept per key: every locale's catalog of a domain has the same msgids.
 
     >>> hashpjw(b"Hello"), hashpjw(b"apple\\0apples") == hashpjw(b"apple")
     (5161775, True)

@@ -49,6 +49,7 @@ def _compile(expr: str) -> Callable[[int], int]:
     return gettext.c2py(expr)
 
 
+@cache
 def parse_plural_forms(value: str) -> tuple[int, tuple[int, ...]]:
     """Parse a ``Plural-Forms`` value; return nplurals and the form chosen for each n in 0..1000.
 

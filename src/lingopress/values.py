@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from babel import Locale
@@ -92,8 +92,9 @@ def _whole_currency_pattern(locale: Locale):  # type: ignore[no-untyped-def]
     return pattern
 
 
+@lru_cache(maxsize=4096)
 def format_value(value: Value, locale: Locale) -> str:
-    """``value`` written the way ``locale`` writes it."""
+    """``value`` written the way ``locale`` writes it (kept: a value is written once per locale)."""
     amount = value.amount
     if value.kind == "date":
         assert isinstance(amount, dt.date) and value.skeleton is not None
