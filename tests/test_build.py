@@ -15,6 +15,7 @@ from lingopress.buildcache import BuildCache
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.extract import extract_project, write_pots
+from lingopress.gate import check_project
 from lingopress.pofile import read_po, save_po
 
 SECOND = """+++
@@ -219,22 +220,24 @@ def test_parallel_build_gives_the_same_bytes(
 
 def test_gate_blocks_and_keeps_its_verdict(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     """A required locale with untranslated entries stops the build before anything is written; the
-    verdict on unchanged inputs is not computed twice; an edited catalog re-checks its locale only;
+    verdict on unchanged inputs is not computed twice; an edited catalog re-checks itself only;
     fixed catalogs let the build through."""
     config = prepare(project)
-    calls: list[object] = []
-    real = build_module.check_project
+    calls: list[tuple[str, str]] = []
+    real = build_module.check_domain
 
-    def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        calls.append(args[1])
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def counting(config: Config, name: str, domain: str, *args: object):  # type: ignore[no-untyped-def]
+        calls.append((name, domain))
+        return real(config, name, domain, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "check_project", counting)
+    monkeypatch.setattr(build_module, "check_domain", counting)
     result = build_site(config, gate=True)
     assert result.blocking and not (config.build_dir / "en").exists()
+    assert not (config.build_dir / build_module._STAGING).exists()
     assert {d.code for d in result.blocking} == {"untranslated"}
     assert {d.locale for d in result.blocking} == {"de", "tr", "ar"}
-    assert [sorted(c) for c in calls] == [["ar", "de", "tr"]]  # type: ignore[call-overload]
+    every = sorted((name, domain) for name in ("ar", "de", "tr") for domain in ("sample", "site"))
+    assert sorted(calls) == every
     calls.clear()
     assert build_site(config, gate=True).blocking == result.blocking
     assert build_site(config, ["de"], gate=True).blocking == [d for d in result.blocking if d.locale == "de"]
@@ -245,12 +248,14 @@ def test_gate_blocks_and_keeps_its_verdict(project: Config, monkeypatch: pytest.
     assert calls == []
     path.write_bytes(path.read_bytes() + b"\n")
     assert build_site(config, gate=True).blocking == result.blocking
-    assert calls == [["tr"]]
+    assert calls == [("tr", "sample")]
+    assert not (config.build_dir / "en").exists()
     config = prepare(config, translate=True)
     calls.clear()
     result = build_site(config, gate=True)
     assert result.blocking == [] and result.rendered == 5  # ja is complete now, so published
-    assert [sorted(c) for c in calls] == [["ar", "de", "tr"]]  # type: ignore[call-overload]
+    assert sorted(calls) == every
+    assert not (config.build_dir / build_module._STAGING).exists()
 
 
 def test_build_gate_is_the_check(project: Config) -> None:
@@ -260,7 +265,7 @@ def test_build_gate_is_the_check(project: Config) -> None:
     (config.glossary_dir / "de.csv").write_text("not,a,glossary\n\x00", "utf-8")
     expected = [
         d
-        for d in build_module.check_project(config).errors
+        for d in check_project(config).errors
         if d.locale is None or config.locales[d.locale].status == "required"
     ]
     assert "glossary-file" in {d.code for d in expected}
@@ -343,7 +348,7 @@ def test_forced_build_keeps_the_gates_verdicts(project: Config, monkeypatch: pyt
     assert build_site(config, gate=True).blocking == []
     build_site(config)
     calls: list[object] = []
-    monkeypatch.setattr(build_module, "check_project", lambda *a: calls.append(a))
+    monkeypatch.setattr(build_module, "check_domain", lambda *a: calls.append(a))
     assert build_site(config, gate=True).blocking == []
     assert calls == []
 
@@ -389,3 +394,30 @@ def test_status_page_is_made_again_only_when_a_catalog_changes(
     (config.build_dir / "status.html").unlink()
     build_site(config)
     assert len(calls) == 2 and (config.build_dir / "status.html").is_file()
+
+
+def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> None:
+    """Pages are rendered while their catalogs are checked, but a build that the check stops
+    moves none of them into build/: the site stays the last good one."""
+    config = prepare(project, translate=True)
+    assert build_site(config, gate=True).blocking == []
+    before = tree(config)
+    base = config.templates_dir / "base.html"
+    base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
+    path = config.po_path("de", "sample")
+    catalog = read_po(path)
+    catalog.messages[0].msgstr = [""]
+    save_po(path, catalog)
+    result = build_site(config, gate=True)
+    assert [(d.locale, d.code) for d in result.blocking] == [("de", "untranslated")]
+    assert tree(config) == before
+    assert not (config.build_dir / build_module._STAGING).exists()
+    catalog.messages[0].msgstr = ["Wieder übersetzt."]
+    save_po(path, catalog)
+    result = build_site(config, gate=True)
+    assert result.blocking == [] and result.rendered == result.pages
+    assert all(
+        "<!-- changed -->" in (config.build_dir / p).read_text("utf-8")
+        for p in tree(config)
+        if p.endswith("/index.html")
+    )

@@ -71,7 +71,7 @@ def _check_fixture(path: Path) -> list[tuple[int, str, str]]:
     catalog = read_po(path, rel)
     glossary_path = path.with_suffix(".csv")
     glossary = read_glossary(glossary_path, f"tests/check/{glossary_path.name}")
-    found, _ = check_catalog(catalog, _template(catalog), locale_info("de"), True, rel, glossary)
+    found = check_catalog(catalog, _template(catalog), locale_info("de"), True, rel, glossary).diagnostics
     return [(d.line, d.code, str(d)) for d in found]
 
 
@@ -114,7 +114,7 @@ def test_findings_do_not_depend_on_flags() -> None:
             + 'msgid "From {price}."\nmsgstr "Ab {preis}."\n',
             "x.po",
         )
-        found, _ = check_catalog(catalog, None, locale_info("de"), False, "x.po")
+        found = check_catalog(catalog, None, locale_info("de"), False, "x.po").diagnostics
         assert [(d.line, d.code) for d in found] == [(5 if flags else 4, "placeholders")] * 2
 
 
@@ -139,7 +139,7 @@ def test_plural_form_for_one_number_may_leave_out_the_number() -> None:
         text = (
             f'msgid ""\nmsgstr "{header}"\n\nmsgid "{{num}} minute"\nmsgid_plural "{{num}} minutes"\n{body}'
         )
-        found, _ = check(parse_po(text, "x.po"), None, info, True, "x.po")
+        found = check(parse_po(text, "x.po"), None, info, True, "x.po").diagnostics
         return [(d.line, d.code) for d in found]
 
     assert findings("de", ["Eine Minute", "{num} Minuten"]) == []

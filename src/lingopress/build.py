@@ -15,12 +15,14 @@ does not depend on the scheduling). The build never writes to locales/.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import multiprocessing
 import os
 import shutil
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +33,21 @@ from lingopress.catalogs import read_locale_po
 from lingopress.checks import Diagnostic, Stats, catalog_stats
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import CatalogError, SourceError
-from lingopress.extract import article_catalog, article_segments, extract_project, template_catalog
-from lingopress.gate import check_project
+from lingopress.extract import (
+    article_catalog,
+    article_segments,
+    extract_project,
+    planned_pot,
+    template_catalog,
+)
+from lingopress.gate import check_domain, locale_glossary, orphan_diagnostics
+from lingopress.glossary import Glossary
 from lingopress.locales import LocaleInfo
 from lingopress.mofile import mo_bytes
-from lingopress.pofile import read_po, write_atomic
+from lingopress.pofile import Catalog, read_po, write_atomic
 from lingopress.pseudo import with_pseudo_locales
 from lingopress.render import Renderer, Translations
-from lingopress.segment import BodySegmenter
+from lingopress.segment import BodySegmenter, ParsedBody
 from lingopress.site import (
     BuildReport,
     copy_static,
@@ -61,7 +70,9 @@ CACHE_FILE = Path(".cache") / "build.json"
 _BATCH = 25
 """Pages per task sent to a worker: large enough to amortise the round trip, small enough to balance."""
 _POOL_MIN_JOBS = 48
-"""Below this many jobs, starting worker processes costs more than it saves."""
+"""Below this many pages (or files), starting worker processes costs more than it saves."""
+_STAGING = Path(".cache") / "staging"
+"""Where outputs wait while the gate has not decided (under build/)."""
 
 
 @dataclass(slots=True)
@@ -145,23 +156,42 @@ class _CatalogJob:
 
 
 @dataclass(frozen=True, slots=True)
-class _PageJob:
+class _LocaleWork:
+    """What a unit does for one locale of its domain."""
+
     locale: str
-    slug: str
-    article: str
-    """Path of the article file."""
-    preview: bool
-    published: tuple[str, ...]
-    """Names of the published locales, source first (for the language switcher)."""
+    check: bool = False
+    """Check the PO file (the gate has no verdict for it)."""
+    stats: bool = False
+    """Count its messages and words, and read its revision date."""
+    page: bool = False
+    """Render the article's page in this locale."""
+    preview: bool = False
+    mo: bool = False
+    """Compile the PO file."""
 
 
 @dataclass(frozen=True, slots=True)
-class _MoJob:
-    locale: str
+class _UnitJob:
+    """Everything a build does with one domain, so that each file is read once: the article
+    parsed once for all its pages, each PO file read once for its check, statistics, page and
+    MO file. The templates' domain (``article`` None) has no pages."""
+
     domain: str
+    article: str | None
+    """Path of the article file."""
+    pot_stats: bool
+    """Count the messages of the domain's template (for a locale without its PO file)."""
+    stale: bool
+    """Compare the POT file with what extraction makes of the source."""
+    work: tuple[_LocaleWork, ...]
+    published: tuple[str, ...]
+    """Names of the published locales, source first (for the language switcher)."""
+    staging: str | None
+    """Where changed outputs go while the gate's verdict is not known; None: in place."""
 
 
-_Job = _ArticleJob | _CatalogJob | _PageJob | _MoJob
+_Job = _ArticleJob | _CatalogJob | _UnitJob
 
 
 class _Worker:
@@ -171,8 +201,9 @@ class _Worker:
     def __init__(self, config: Config):
         self.config = config
         self._renderer: Renderer | None = None
-        self._segmenter: BodySegmenter | None = None
         self._site: dict[str, Translations] = {}
+        self._glossaries: dict[str, Glossary | None] = {}
+        self._template_catalog: Catalog | None = None
 
     @property
     def renderer(self) -> Renderer:
@@ -182,38 +213,40 @@ class _Worker:
 
     @property
     def segmenter(self) -> BodySegmenter:
-        if self._segmenter is None:
-            self._segmenter = BodySegmenter()
-        return self._segmenter
+        return self.renderer.segmenter
 
     def info(self, name: str) -> LocaleInfo:
         if name == self.config.source_locale.name:
             return self.config.source_locale
         return self.config.locales[name].info
 
-    def translations(self, locale: str, domain: str) -> Translations:
-        if locale == self.config.source_locale.name:
-            return Translations({})
-        return Translations.from_catalog(read_locale_po(self.config, locale, domain))
-
     def site(self, locale: str) -> Translations:
         if locale not in self._site:
-            self._site[locale] = self.translations(locale, SITE_DOMAIN)
+            catalog = None
+            if locale != self.config.source_locale.name:
+                catalog = read_locale_po(self.config, locale, SITE_DOMAIN)
+            self._site[locale] = Translations.from_catalog(catalog)
         return self._site[locale]
 
+    def glossary(self, locale: str) -> Glossary | None:
+        if locale not in self._glossaries:
+            self._glossaries[locale] = locale_glossary(self.config, locale)[0]
+        return self._glossaries[locale]
+
+    def template_catalog(self) -> Catalog:
+        if self._template_catalog is None:
+            self._template_catalog = template_catalog(self.config)
+        return self._template_catalog
+
     def article(self, job: _ArticleJob) -> dict[str, Any]:
-        """What the build needs to know of an article."""
+        """What the build needs to know of an article before anything else (its front matter)."""
         path = Path(job.path)
         article = read_article(path, self.config.relative(path))
-        catalog = article_catalog(
-            article, article_segments(article, self.segmenter), self.config.source_locale.babel
-        )
         return {
             "slug": article.slug,
             "title": article.title,
             "published": article.published.isoformat() if article.published else None,
             "updated": article.updated.isoformat() if article.updated else None,
-            "pot": _stats_dict(catalog_stats(catalog.messages)),
         }
 
     def catalog(self, job: _CatalogJob) -> dict[str, Any]:
@@ -228,43 +261,126 @@ class _Worker:
             "revision": last_revision([catalog]) or "",
         }
 
-    def page(self, job: _PageJob) -> dict[str, Any]:
-        """Render one page and write it when its bytes changed."""
-        path = Path(job.article)
-        article = read_article(path, self.config.relative(path))
-        info = self.info(job.locale)
-        published = [self.info(name) for name in job.published]
-        translations = self.translations(job.locale, job.slug)
-        html = self.renderer.article_page(
-            article,
-            info,
-            translations,
-            self.site(job.locale),
-            language_links(self.config, published, info, job.slug),
-            job.preview,
-        )
-        target = page_path(self.config, info, job.slug)
-        written = write_atomic(target, html.encode("utf-8"), durable=False)
-        title, fallback = self.renderer.plain(article, info, translations, article.title)
-        return {
-            "out": target.relative_to(self.config.build_dir).as_posix(),
-            "written": written,
-            "title": [title, fallback],
-        }
+    def unit(self, job: _UnitJob) -> dict[str, Any]:
+        """Check, count, render and compile one domain (see :class:`_UnitJob`)."""
+        config = self.config
+        out: dict[str, Any] = {"locales": {}}
+        article: Article | None = None
+        parsed: ParsedBody | None = None
+        if job.article is not None:
+            path = Path(job.article)
+            article = read_article(path, config.relative(path))
+            parsed = self.segmenter.parse(article.body, article.body_line)
+        extracted: Catalog | None = None
 
-    def mo(self, job: _MoJob) -> dict[str, Any]:
-        catalog = read_locale_po(self.config, job.locale, job.domain)
-        target = self.config.mo_path(job.locale, job.domain)
-        written = catalog is not None and write_atomic(target, mo_bytes(catalog), durable=False)
-        return {"out": target.relative_to(self.config.build_dir).as_posix(), "written": written}
+        def extraction() -> Catalog:
+            nonlocal extracted
+            if extracted is None:
+                if article is None:
+                    extracted = self.template_catalog()
+                else:
+                    segments = article_segments(article, self.segmenter, parsed)
+                    extracted = article_catalog(article, segments, config.source_locale.babel)
+            return extracted
+
+        if job.pot_stats:
+            out["pot_stats"] = _stats_dict(catalog_stats(extraction().messages))
+        if job.stale:
+            out["stale"] = planned_pot(config, job.domain, copy.copy(extraction())) is not None
+        pot: Catalog | None = None
+        if any(w.check for w in job.work):
+            # The check compares a PO file with the POT file, as 'invoke check' does.
+            pot_path = config.pot_path(job.domain)
+            pot = extraction()
+            out["pot_error"] = []
+            if pot_path.is_file():
+                try:
+                    pot = read_po(pot_path, config.relative(pot_path))
+                except CatalogError as exc:
+                    out["pot_error"] = _diagnostic_data(
+                        Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message)
+                    )
+        published = [self.info(name) for name in job.published]
+        for work in job.work:
+            out["locales"][work.locale] = self._locale_work(job, work, article, parsed, pot, published)
+        return out
+
+    def _locale_work(
+        self,
+        job: _UnitJob,
+        work: _LocaleWork,
+        article: Article | None,
+        parsed: ParsedBody | None,
+        pot: Catalog | None,
+        published: list[LocaleInfo],
+    ) -> dict[str, Any]:
+        config = self.config
+        done: dict[str, Any] = {}
+        info = self.info(work.locale)
+        translations = Translations({})
+        if work.locale != config.source_locale.name:
+            path = config.po_path(work.locale, job.domain)
+            catalog: Catalog | CatalogError | None = None
+            if os.path.isfile(path):  # noqa: PTH113
+                try:
+                    catalog = read_po(path, config.relative(path))
+                except CatalogError as exc:
+                    catalog = exc
+            unsafe = None
+            if work.check:
+                assert pot is not None
+                check = check_domain(
+                    config, work.locale, job.domain, pot, catalog, self.glossary(work.locale)
+                )
+                done["verdict"] = [_diagnostic_data(d) for d in check.diagnostics]
+                unsafe = check.unsafe
+            if isinstance(catalog, CatalogError):
+                done["error"] = [catalog.message, catalog.path, catalog.line]
+                return done
+            if work.stats and catalog is not None:
+                done["stats"] = _stats_dict(catalog_stats(catalog.messages))
+                done["revision"] = last_revision([catalog]) or ""
+            if work.mo and catalog is not None:
+                target = config.mo_path(work.locale, job.domain)
+                done["mo"] = self._emit(target, mo_bytes(catalog), job.staging)
+            translations = Translations.from_catalog(catalog, unsafe)
+        if work.page:
+            assert article is not None
+            html = self.renderer.article_page(
+                article,
+                info,
+                translations,
+                self.site(work.locale),
+                language_links(config, published, info, article.slug),
+                work.preview,
+                parsed,
+            )
+            page = self._emit(page_path(config, info, article.slug), html.encode("utf-8"), job.staging)
+            title, fallback = self.renderer.plain(article, info, translations, article.title)
+            done["page"] = [*page, title, fallback]
+        return done
+
+    def _emit(self, target: Path, data: bytes, staging: str | None) -> list[Any]:
+        """Write ``data`` to ``target`` when its bytes changed, or to the staging folder;
+        returns the output's name under build/ and whether it was (or is to be) written."""
+        out = target.relative_to(self.config.build_dir).as_posix()
+        if staging is None:
+            return [out, write_atomic(target, data, durable=False)]
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return [out, False]
+        except OSError:
+            pass
+        staged = Path(staging) / out
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        return [out, True]
 
     def run(self, jobs: Sequence[_Job]) -> list[dict[str, Any]]:
         results: list[dict[str, Any]] = []
         for job in jobs:
-            if isinstance(job, _PageJob):
-                results.append(self.page(job))
-            elif isinstance(job, _MoJob):
-                results.append(self.mo(job))
+            if isinstance(job, _UnitJob):
+                results.append(self.unit(job))
             elif isinstance(job, _CatalogJob):
                 results.append(self.catalog(job))
             else:
@@ -297,28 +413,32 @@ class _Runner:
 
     def run(
         self,
-        batches: list[tuple[str, list[_Job]]],
-        bar: Progress | None = None,
-        min_jobs: int = _POOL_MIN_JOBS,
+        batches: list[list[_Job]],
+        done: Callable[[list[_Job], list[dict[str, Any]]], None] | None = None,
+        weight: int = 1,
     ) -> list[dict[str, Any]]:
+        """Every job's result, in order; ``done`` is called with each batch and its results as
+        they come. ``weight``: the pages (or files) a job stands for, when deciding on a pool."""
         results: list[dict[str, Any]] = []
-        total = sum(len(batch) for _, batch in batches)
-        if self._pool is None and (self.processes <= 1 or total < min_jobs):
+        total = weight * sum(len(batch) for batch in batches)
+        if self._pool is None and (self.processes <= 1 or total < _POOL_MIN_JOBS):
             if self._local is None:
                 self._local = _Worker(self.config)
-            for name, batch in batches:
-                results.extend(self._local.run(batch))
-                if bar is not None:
-                    bar.advance(name, len(batch))
+            for batch in batches:
+                found = self._local.run(batch)
+                results.extend(found)
+                if done is not None:
+                    done(batch, found)
             return results
         pool = self._start()
-        futures: list[tuple[str, int, Future[list[dict[str, Any]]]]] = [
-            (name, len(batch), pool.submit(_run_in_worker, batch)) for name, batch in batches
+        futures: list[tuple[list[_Job], Future[list[dict[str, Any]]]]] = [
+            (batch, pool.submit(_run_in_worker, batch)) for batch in batches
         ]
-        for name, size, future in futures:
-            results.extend(future.result())
-            if bar is not None:
-                bar.advance(name, size)
+        for batch, future in futures:
+            found = future.result()
+            results.extend(found)
+            if done is not None:
+                done(batch, found)
         return results
 
     def _start(self) -> ProcessPoolExecutor:
@@ -340,12 +460,9 @@ class _Runner:
             self._pool = None
 
 
-def _batches(groups: Mapping[str, Sequence[_Job]], size: int = _BATCH) -> list[tuple[str, list[_Job]]]:
-    return [
-        (name, list(jobs[start : start + size]))
-        for name, jobs in groups.items()
-        for start in range(0, len(jobs), size)
-    ]
+def _batches(jobs: Sequence[_Job], size: int) -> list[list[_Job]]:
+    size = max(1, size)
+    return [list(jobs[start : start + size]) for start in range(0, len(jobs), size)]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -383,7 +500,6 @@ class _ArticleFacts:
     title: str
     published: str | None
     updated: str | None
-    pot_stats: list[int]
 
 
 _STAT_FIELDS = (
@@ -423,46 +539,40 @@ class _Inputs:
         self.config = config
         self.cache = cache
         self.runner = runner
-        self._pot_dir = str(config.pot_path(SITE_DOMAIN).parent)
         self.pyproject = cache.file_digest(config.root / "pyproject.toml") or ""
         self.templates = _tree_digest(cache, config.templates_dir)
         self.articles = self._scan_articles()
         self.slugs = [a.slug for a in self.articles]
         self.domains = [*self.slugs, SITE_DOMAIN]
         self._po_dirs = {name: str(config.po_path(name, SITE_DOMAIN).parent) for name in config.locales}
+        self._pot_dir = str(config.pot_path(SITE_DOMAIN).parent)
         self._po_digests: dict[tuple[str, str], str | None] = {}
-        self.stats: dict[str, Stats] = {}
+        self._pot_digests: dict[str, str | None] = {}
+        self._glossaries: dict[str, str | None] = {}
         self.revisions: dict[str, str | None] = {}
 
     def _scan_articles(self) -> list[_ArticleFacts]:
         paths = find_articles(self.config.source_dir)
         digests = {path: self.cache.file_digest(path) for path in paths}
-        todo = [
+        todo: list[_Job] = [
             _ArticleJob(str(path))
             for path, digest in digests.items()
-            if not isinstance(self.cache.get(f"article:{digest}"), dict)
+            if not isinstance(self.cache.get(f"front:{digest}"), dict)
         ]
-        for job, facts in zip(todo, self.runner.run(_batches({"": todo}, 8)), strict=True):
-            self.cache.put(f"article:{digests[Path(job.path)]}", facts)
+        for job, facts in zip(todo, self.runner.run(_batches(todo, 32)), strict=True):
+            assert isinstance(job, _ArticleJob)
+            self.cache.put(f"front:{digests[Path(job.path)]}", facts)
         found: list[_ArticleFacts] = []
         seen: dict[str, Path] = {}
         for path, digest in digests.items():
-            known = self.cache.get(f"article:{digest}")
+            known = self.cache.get(f"front:{digest}")
             slug = str(known["slug"])
             if slug in seen:
                 first = self.config.relative(seen[slug])
                 raise SourceError(f"slug {slug!r} is already used by {first}", self.config.relative(path), 1)
             seen[slug] = path
             found.append(
-                _ArticleFacts(
-                    path,
-                    str(digest),
-                    slug,
-                    known["title"],
-                    known["published"],
-                    known["updated"],
-                    known["pot"],
-                )
+                _ArticleFacts(path, str(digest), slug, known["title"], known["published"], known["updated"])
             )
         return found
 
@@ -472,96 +582,150 @@ class _Inputs:
             self._po_digests[key] = self.cache.file_digest(f"{self._po_dirs[locale]}/{domain}.po")
         return self._po_digests[key]
 
-    def analyse(self) -> None:
-        """Statistics of every locale, and the latest revision date of its catalogs."""
-        cache = self.cache
-        todo: dict[str, list[_Job]] = {}
-        for name in self.config.locales:
+    def pot_digest(self, domain: str) -> str | None:
+        if domain not in self._pot_digests:
+            self._pot_digests[domain] = self.cache.file_digest(f"{self._pot_dir}/{domain}.pot")
+        return self._pot_digests[domain]
+
+    def glossary_digest(self, locale: str) -> str | None:
+        if locale not in self._glossaries:
+            self._glossaries[locale] = self.cache.file_digest(self.config.glossary_dir / f"{locale}.csv")
+        return self._glossaries[locale]
+
+    def source_digest(self, domain: str) -> str:
+        """What a domain's messages are extracted from: its article, or the templates."""
+        if domain == SITE_DOMAIN:
+            return self.templates
+        return next(a.digest for a in self.articles if a.slug == domain)
+
+    # -- cache keys of what a unit learns ------------------------------------------
+
+    def verdict_key(self, locale: str, domain: str) -> str:
+        """The check of one PO file depends on it, its POT file, the locale's glossary and policy."""
+        return "verdict:" + key_of(
+            self.cache.code,
+            self.pyproject,
+            locale,
+            domain,
+            self.po_digest(locale, domain),
+            self.pot_digest(domain),
+            self.glossary_digest(locale),
+        )
+
+    def pot_error_key(self, domain: str) -> str:
+        """Why the domain's POT file cannot be read (an empty list: it can), once a check read it."""
+        return "pot-error:" + key_of(self.cache.code, self.pot_digest(domain))
+
+    def stale_key(self, domain: str, source: str) -> str:
+        return "stale:" + key_of(
+            self.cache.code,
+            self.pyproject,
+            domain,
+            source,
+            self.pot_digest(domain),
+            os.environ.get("SOURCE_DATE_EPOCH"),
+        )
+
+    # -- statistics ----------------------------------------------------------------
+
+    def count(self, locales: list[str]) -> None:
+        """Statistics and revision of every PO file of ``locales`` that the cache does not know."""
+        todo: list[_Job] = []
+        for name in locales:
             for domain in self.domains:
                 po = self.po_digest(name, domain)
-                if po is None:
-                    continue
-                if not isinstance(cache.get(f"stats:{po}"), list) or cache.get(f"revision:{po}") is None:
-                    todo.setdefault(domain, []).append(_CatalogJob(name, domain))
-        batches = _batches(todo)
-        done = [job for _, batch in batches for job in batch]
-        for job, result in zip(done, self.runner.run(batches), strict=True):
+                if po is not None and not self.counted(po):
+                    todo.append(_CatalogJob(name, domain))
+        for job, result in zip(todo, self.runner.run(_batches(todo, _BATCH)), strict=True):
+            assert isinstance(job, _CatalogJob)
             if "error" in result:
                 message, path, line = result["error"]
                 raise CatalogError(message, path, line)
-            po = self.po_digest(job.locale, job.domain)  # type: ignore[union-attr]
-            cache.put(f"stats:{po}", result["stats"])
-            cache.put(f"revision:{po}", result["revision"])
-        for name in self.config.locales:
-            total = Stats()
-            revisions: list[str] = []
-            for domain in self.domains:
-                po = self.po_digest(name, domain)
-                known = cache.get(f"stats:{po}") if po is not None else None
-                if isinstance(known, list):
-                    stats = _stats(known)
-                    revisions.append(str(cache.get(f"revision:{po}") or ""))
-                else:
-                    stats = self._pot_stats(domain).as_untranslated()
-                total.domains[domain] = stats
-                total.add(stats)
-            self.stats[name] = total
-            self.revisions[name] = max((r for r in revisions if r), default=None)
+            self.remember_stats(self.po_digest(job.locale, job.domain), result)
 
-    def gate(self, locales: list[str] | None) -> list[Diagnostic]:
-        """The check errors that stop a build: any error of a required locale among ``locales``,
-        or of no locale (a stale or broken template). The verdict of
-        :func:`lingopress.gate.check_project`, kept per locale and hash of everything it reads for
-        that locale, and run only for the locales without a verdict: an edited catalog re-checks
-        its own locale only."""
-        config, cache = self.config, self.cache
-        names = locales or list(config.locales)
-        if not names:
-            return [d for d in check_project(config).errors if d.locale is None]
-        required = [n for n in names if config.locale(n).status == "required"]
-        shared = [
-            cache.code,
-            self.pyproject,
-            self.templates,
-            [a.digest for a in self.articles],
-            [[p.name, cache.file_digest(p)] for p in sorted(config.locales_dir.glob("*.pot"))],
-        ]
-        # With no required locale in scope, one locale is still checked, for the templates' errors.
-        checked = required or names[:1]
-        keys = {
-            name: "gate:"
-            + digest_parts(
-                *shared,
-                name,
-                _tree_digest(cache, config.locales_dir / name),
-                cache.file_digest(config.glossary_dir / f"{name}.csv"),
-            )
-            for name in checked
-        }
-        missing = [name for name in checked if not isinstance(cache.get(keys[name]), list)]
-        if missing:
-            # One run for every locale without a verdict: the templates are read once.
-            errors = check_project(config, missing).errors
-            for name in missing:
-                cache.put(keys[name], [_diagnostic_data(d) for d in errors if d.locale in (None, name)])
-        template_errors: list[Diagnostic] | None = None
-        blocking: list[Diagnostic] = []
-        for name in checked:
-            found = [_diagnostic(d) for d in cache.get(keys[name])]
-            if template_errors is None:
-                template_errors = [d for d in found if d.locale is None]
-            if name in required:
-                blocking.extend(d for d in found if d.locale is not None)
-        return [*(template_errors or []), *blocking]
+    def counted(self, po: str) -> bool:
+        return (
+            isinstance(self.cache.get(f"stats:{po}"), list) and self.cache.get(f"revision:{po}") is not None
+        )
 
-    def _pot_stats(self, domain: str) -> Stats:
-        if domain != SITE_DOMAIN:
-            return _stats(next(a.pot_stats for a in self.articles if a.slug == domain))  # rare: PO missing
-        key = f"site-pot:{key_of(self.cache.code, self.templates)}"
-        known = self.cache.get(key)
-        if not isinstance(known, list):
-            known = self.cache.put(key, _stats_dict(catalog_stats(template_catalog(self.config).messages)))
-        return _stats(known)
+    def remember_stats(self, po: str | None, result: dict[str, Any]) -> None:
+        self.cache.put(f"stats:{po}", result["stats"])
+        self.cache.put(f"revision:{po}", result["revision"])
+
+    def locale_stats(self, name: str) -> tuple[Stats, str | None]:
+        """A locale's statistics (every domain) and the latest revision date of its catalogs."""
+        total = Stats()
+        revisions: list[str] = []
+        for domain in self.domains:
+            po = self.po_digest(name, domain)
+            known = self.cache.get(f"stats:{po}") if po is not None else None
+            if isinstance(known, list):
+                stats = _stats(known)
+                revisions.append(str(self.cache.get(f"revision:{po}") or ""))
+            else:
+                stats = self.pot_stats(domain).as_untranslated()
+            total.domains[domain] = stats
+            total.add(stats)
+        return total, max((r for r in revisions if r), default=None)
+
+    def pot_stats(self, domain: str) -> Stats:
+        known = self.cache.get(f"pot:{key_of(self.cache.code, self.source_digest(domain))}")
+        if isinstance(known, list):
+            return _stats(known)
+        # Not counted yet (a unit counts it whenever a PO file of the domain is missing).
+        if domain == SITE_DOMAIN:
+            return catalog_stats(template_catalog(self.config).messages)
+        facts = next(a for a in self.articles if a.slug == domain)
+        article = read_article(facts.path, self.config.relative(facts.path))
+        segmenter = BodySegmenter()
+        catalog = article_catalog(
+            article, article_segments(article, segmenter), self.config.source_locale.babel
+        )
+        return catalog_stats(catalog.messages)
+
+    def pot_stats_key(self, domain: str) -> str:
+        return f"pot:{key_of(self.cache.code, self.source_digest(domain))}"
+
+    # -- the gate ------------------------------------------------------------------
+
+    def template_diagnostics(self, stale: dict[str, bool]) -> list[Diagnostic]:
+        """Templates that are stale, missing or unreadable, or have no domain any more."""
+        config = self.config
+        found: list[Diagnostic] = []
+        known = set(self.domains)
+        for domain in self.domains:
+            if stale.get(domain):
+                path = config.pot_path(domain)
+                why = (
+                    "template is out of date: run 'invoke extract' and commit the result"
+                    if self.pot_digest(domain) is not None
+                    else "template missing: run 'invoke extract' and commit the result"
+                )
+                found.append(Diagnostic(config.relative(path), 1, "error", "stale-pot", why))
+        if config.locales_dir.is_dir():
+            for path in sorted(config.locales_dir.glob("*.pot")):
+                if path.stem not in known:
+                    why = "template of a domain that no longer exists: run 'invoke extract'"
+                    found.append(Diagnostic(config.relative(path), 1, "error", "stale-pot", why))
+        found.sort(key=lambda d: d.path)
+        for domain in sorted(self.domains):
+            error = self.cache.get(self.pot_error_key(domain))
+            if error:
+                found.append(_diagnostic(error))
+        return found
+
+    def locale_diagnostics(self, name: str) -> list[Diagnostic]:
+        """The check's findings for one locale, in the order 'invoke check' gives them."""
+        config = self.config
+        found = locale_glossary(config, name)[1]
+        for domain in sorted(self.domains):
+            known = self.cache.get(self.verdict_key(name, domain))
+            found.extend(_diagnostic(d) for d in known)
+        pots = set(self.domains)
+        if config.locales_dir.is_dir():
+            pots.update(p.stem for p in config.locales_dir.glob("*.pot"))
+        found.extend(orphan_diagnostics(config, name, pots))
+        return found
 
 
 # --------------------------------------------------------------------------- the build
@@ -589,6 +753,106 @@ def build_site(
         runner.close()
 
 
+@dataclass(slots=True)
+class _Plan:
+    """What a build does: the units to run, and every output the site has with its key."""
+
+    units: list[_UnitJob] = field(default_factory=list)
+    outputs: dict[str, list[Any]] = field(default_factory=dict)
+    """Output under build/ -> [key, locale]."""
+    titles: dict[tuple[str, str], tuple[str, bool]] = field(default_factory=dict)
+    """(locale, slug) -> title of the page, for pages that are up to date."""
+    pages: dict[str, int] = field(default_factory=dict)
+    """Pages to render per locale."""
+    checking: bool = False
+    """Whether some verdict of the gate is not known yet."""
+
+
+def _plan(
+    config: Config,
+    inputs: _Inputs,
+    published: list[LocaleInfo],
+    targets: list[LocaleInfo],
+    checked: list[str],
+    gate: bool,
+    render: bool,
+) -> _Plan:
+    """Decide what is out of date: for each domain, which PO files to check and count, which
+    pages to render and MO files to compile."""
+    cache = inputs.cache
+    plan = _Plan()
+    source = config.source_locale.name
+    build_dir = str(config.build_dir)
+    published_names = tuple(info.name for info in published)
+    site_key = key_of(cache.code, inputs.pyproject, inputs.templates, ",".join(published_names))
+    target_names = {info.name for info in targets} if render else set()
+    site_pos = {name: inputs.po_digest(name, SITE_DOMAIN) for name in config.locales}
+    previews = {name for name, lc in config.locales.items() if lc.status == "preview"}
+    articles: dict[str, _ArticleFacts | None] = {a.slug: a for a in inputs.articles}
+    articles[SITE_DOMAIN] = None
+    for domain, article in articles.items():
+        source_digest = inputs.templates if article is None else article.digest
+        work: list[_LocaleWork] = []
+        if article is not None and source in target_names:
+            out = f"{config.source_locale.path_tag}/{domain}/index.html"
+            key = key_of(site_key, article.digest, None, None, False)
+            if not _up_to_date(plan, cache, build_dir, out, key, source, domain):
+                work.append(_LocaleWork(source, page=True))
+        missing_po = False
+        for name in config.locales:
+            po = inputs.po_digest(name, domain)
+            missing_po = missing_po or po is None
+            check = (
+                gate and name in checked and not isinstance(cache.get(inputs.verdict_key(name, domain)), list)
+            )
+            stats = render and po is not None and not inputs.counted(po)
+            page = mo = False
+            preview = name in previews
+            if name in target_names:
+                if article is not None:
+                    out = f"{config.locales[name].info.path_tag}/{domain}/index.html"
+                    key = key_of(site_key, article.digest, po, site_pos[name], preview)
+                    page = not _up_to_date(plan, cache, build_dir, out, key, name, domain)
+                if po is not None:
+                    out = f"locale/{name}/LC_MESSAGES/{domain}.mo"  # config.mo_path, relative to build/
+                    plan.outputs[out] = [po, name]
+                    known = cache.outputs.get(out, [None])[0]
+                    mo = known != po or not _exists(build_dir, out)
+            if check or stats or page or mo:
+                work.append(_LocaleWork(name, check, stats, page, preview, mo))
+        stale = gate and not isinstance(cache.get(inputs.stale_key(domain, source_digest)), bool)
+        pot_stats = render and missing_po and not isinstance(cache.get(inputs.pot_stats_key(domain)), list)
+        if work or stale or pot_stats:
+            plan.units.append(
+                _UnitJob(
+                    domain,
+                    None if article is None else str(article.path),
+                    pot_stats,
+                    stale,
+                    tuple(work),
+                    published_names,
+                    None,
+                )
+            )
+            plan.checking = plan.checking or stale or any(w.check for w in work)
+            for w in work:
+                if w.page:
+                    plan.pages[w.locale] = plan.pages.get(w.locale, 0) + 1
+    return plan
+
+
+def _up_to_date(
+    plan: _Plan, cache: BuildCache, build_dir: str, out: str, key: str, locale: str, slug: str
+) -> bool:
+    plan.outputs[out] = [key, locale]
+    # A page's entry is [key, locale, title, fallback]: the title feeds the language index.
+    known = cache.outputs.get(out)
+    if known is not None and known[0] == key and len(known) == 4 and _exists(build_dir, out):
+        plan.titles[(locale, slug)] = (str(known[2]), bool(known[3]))
+        return True
+    return False
+
+
 def _build(
     config: Config,
     only: list[str] | None,
@@ -601,78 +865,81 @@ def _build(
     cache_path = config.build_dir / CACHE_FILE
     cache = BuildCache.load(cache_path, _code_digest(), str(config.root))
     inputs = _Inputs(config, cache, runner)
-    if gate:
-        result.blocking = inputs.gate(only)
+    source = config.source_locale.name
+    scope = only or list(config.locales)
+    checked = [name for name in scope if config.locale(name).status == "required"] if gate else []
+
+    # Which locales are published follows from the statistics of the preview locales.
+    previews = [name for name, lc in config.locales.items() if lc.status == "preview"]
+    inputs.count(previews)
+    counted = {name: inputs.locale_stats(name)[0] for name in previews}
+    published, skipped = published_locales(config, {**{n: Stats() for n in config.locales}, **counted})
+    targets = [info for info in published if only is None or info.name in only or info.name == source]
+    plan = _plan(config, inputs, published, targets, checked, gate, render=not pseudo)
+
+    # The gate: with every verdict known, decide before anything is done.
+    if gate and not plan.checking:
+        result.blocking = _blocking(inputs, checked, {})
         if result.blocking:
             cache.save(cache_path, prune=False)  # this build did not need the other facts
             return result
+    staging = config.build_dir / _STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    if gate and plan.checking:
+        # Outputs wait in the staging folder until the verdict is known.
+        plan.units = [dataclasses.replace(unit, staging=str(staging)) for unit in plan.units]
+
+    # Check, count, render and compile, on all cores.
+    bar = Progress(progress, plan.pages)
+    stale: dict[str, bool] = {}
+    made: dict[str, list[Any]] = {}
+    staged: list[str] = []
+    failure: list[Any] = []
+
+    def done(batch: list[_Job], found: list[dict[str, Any]]) -> None:
+        for job, outcome in zip(batch, found, strict=True):
+            assert isinstance(job, _UnitJob)
+            _collect(inputs, plan, job, outcome, result, stale, made, staged, failure, bar)
+
+    per_unit = max(1, len(targets))
+    runner.run(_batches(plan.units, max(1, _BATCH // per_unit)), done, weight=per_unit)
+    bar.close()
+    for domain in inputs.domains:
+        # Verdicts on templates found earlier (the unit did not need to look again).
+        known = cache.get(inputs.stale_key(domain, inputs.source_digest(domain))) if gate else None
+        if isinstance(known, bool) and domain not in stale:
+            stale[domain] = known
+    if gate and plan.checking:
+        result.blocking = _blocking(inputs, checked, stale)
+        if result.blocking:
+            shutil.rmtree(staging, ignore_errors=True)
+            cache.save(cache_path, prune=False)
+            return result
+        for out in staged:
+            target = config.build_dir / out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (staging / out).replace(target)
+        shutil.rmtree(staging, ignore_errors=True)
+    for out, entry in made.items():
+        cache.set_output(out, entry)
+    if failure:
+        message, path, line = failure
+        raise CatalogError(message, path, line)
     if pseudo:
         cache_path.unlink(missing_ok=True)
         return _build_pseudo(config, only, result)
-    inputs.analyse()
-    result.stats = inputs.stats
-    published, result.skipped_locales = published_locales(config, result.stats)
-    source = config.source_locale.name
-    targets = [info for info in published if only is None or info.name in only or info.name == source]
-    site_key = key_of(cache.code, inputs.pyproject, inputs.templates, ",".join(i.name for i in published))
-    build_dir = str(config.build_dir)
 
-    # Decide what is out of date.
-    planned: dict[str, list[Any]] = {}
-    work: dict[str, list[_Job]] = {}
-    titles: dict[tuple[str, str], tuple[str, bool]] = {}
-    pending: dict[str, tuple[str, str]] = {}
-    published_names = tuple(info.name for info in published)
-    for info in targets:
-        is_source = info.name == source
-        preview = not is_source and config.locales[info.name].status == "preview"
-        site_po = None if is_source else inputs.po_digest(info.name, SITE_DOMAIN)
-        todo = work[info.name] = []
-        for article in inputs.articles:
-            po = None if is_source else inputs.po_digest(info.name, article.slug)
-            key = key_of(site_key, article.digest, po, site_po, preview)
-            out = f"{info.path_tag}/{article.slug}/index.html"  # site.page_path, relative to build/
-            planned[out] = [key, info.name]
-            # A page's entry is [key, locale, title, fallback]: the title feeds the language index.
-            known = cache.outputs.get(out)
-            if known is not None and known[0] == key and len(known) == 4 and _exists(build_dir, out):
-                titles[(info.name, article.slug)] = (str(known[2]), bool(known[3]))
-                continue
-            pending[out] = (info.name, article.slug)
-            todo.append(_PageJob(info.name, article.slug, str(article.path), preview, published_names))
-        if is_source:
-            continue
-        mo_dir = config.mo_path(info.name, SITE_DOMAIN).parent.relative_to(config.build_dir).as_posix()
-        for domain in inputs.domains:
-            po = inputs.po_digest(info.name, domain)
-            if po is None:
-                continue
-            out = f"{mo_dir}/{domain}.mo"
-            planned[out] = [po, info.name]
-            if cache.outputs.get(out, [None])[0] != po or not _exists(build_dir, out):
-                todo.append(_MoJob(info.name, domain))
+    for name in config.locales:
+        result.stats[name], revision = inputs.locale_stats(name)
+        inputs.revisions[name] = revision
+    result.skipped_locales = skipped
     result.pages = len(targets) * len(inputs.articles)
-
-    # Render and compile what is out of date, on all cores.
-    bar = Progress(progress, {name: len(jobs) for name, jobs in work.items()})
-    outcomes = runner.run(_batches(work), bar)
-    bar.close()
-    for outcome in outcomes:
-        out = outcome["out"]
-        if outcome["written"]:
-            result.written.append(f"build/{out}")
-        if "title" in outcome:
-            locale, slug = pending[out]
-            title, fallback = outcome["title"]
-            titles[(locale, slug)] = (title, fallback)
-            cache.set_output(out, [*planned[out], title, fallback])
-            result.rendered += 1
-        else:
-            cache.set_output(out, planned[out])
+    result.written.sort()
+    planned = plan.outputs
 
     # Site-wide files.
     for name, (key, written) in (
-        ("index.html", _write_index(config, inputs, published, titles)),
+        ("index.html", _write_index(config, inputs, published, plan.titles)),
         ("sitemap.xml", _write_sitemap(config, inputs, published)),
     ):
         planned[name] = [key, None]
@@ -692,7 +959,7 @@ def _build(
     )
     planned["status.json"] = [status_key, None]
     if cache.outputs.get("status.json", [None])[0] != status_key or not all(
-        _exists(build_dir, name) for name in ("status.json", "status.html")
+        _exists(str(config.build_dir), name) for name in ("status.json", "status.html")
     ):
         report.written.extend(
             write_status(config, result.stats, published, inputs.articles, revisions=inputs.revisions)
@@ -704,6 +971,70 @@ def _build(
     result.written.sort()
     cache.save(cache_path)
     return result
+
+
+def _collect(
+    inputs: _Inputs,
+    plan: _Plan,
+    job: _UnitJob,
+    outcome: dict[str, Any],
+    result: BuildResult,
+    stale: dict[str, bool],
+    made: dict[str, list[Any]],
+    staged: list[str],
+    failure: list[Any],
+    bar: Progress,
+) -> None:
+    """Keep what one unit learned, and note what it made (``made``: output -> cache entry,
+    recorded once the outputs are in place)."""
+    cache = inputs.cache
+    source_digest = inputs.source_digest(job.domain)
+    if "stale" in outcome:
+        stale[job.domain] = cache.put(inputs.stale_key(job.domain, source_digest), bool(outcome["stale"]))
+    if "pot_error" in outcome:
+        cache.put(inputs.pot_error_key(job.domain), outcome["pot_error"])
+    if "pot_stats" in outcome:
+        cache.put(inputs.pot_stats_key(job.domain), outcome["pot_stats"])
+    for work in job.work:
+        done = outcome["locales"][work.locale]
+        if "verdict" in done:
+            cache.put(inputs.verdict_key(work.locale, job.domain), done["verdict"])
+        if "error" in done and not failure:
+            failure.extend(done["error"])
+        if "stats" in done:
+            inputs.remember_stats(inputs.po_digest(work.locale, job.domain), done)
+        for kind in ("page", "mo"):
+            if kind not in done:
+                continue
+            out, written = done[kind][0], done[kind][1]
+            if written:
+                result.written.append(f"build/{out}")
+                if job.staging is not None:
+                    staged.append(out)
+            if kind == "page":
+                title, fallback = done[kind][2], done[kind][3]
+                plan.titles[(work.locale, job.domain)] = (title, fallback)
+                made[out] = [*plan.outputs[out], title, fallback]
+                result.rendered += 1
+            else:
+                made[out] = plan.outputs[out]
+        if work.page:
+            bar.advance(work.locale, 1)
+
+
+def _blocking(inputs: _Inputs, checked: list[str], stale: dict[str, bool]) -> list[Diagnostic]:
+    """The check errors that stop a build: any error of a required locale in scope, or of no
+    locale (a stale or broken template). The same findings as
+    :func:`lingopress.gate.check_project`, from the verdicts kept per PO file."""
+    cache = inputs.cache
+    if not stale:
+        for domain in inputs.domains:
+            known = cache.get(inputs.stale_key(domain, inputs.source_digest(domain)))
+            stale[domain] = bool(known)
+    found = inputs.template_diagnostics(stale)
+    for name in checked:
+        found.extend(inputs.locale_diagnostics(name))
+    return [d for d in found if d.severity == "error"]
 
 
 def _exists(build_dir: str, out: str) -> bool:

@@ -16,7 +16,7 @@ from jinja2.ext import babel_extract as jinja2_extract
 from lingopress.config import SITE_DOMAIN, Config
 from lingopress.errors import SourceError, TemplateError
 from lingopress.pofile import Catalog, Message, format_po, write_atomic
-from lingopress.segment import BodySegmenter, Segment
+from lingopress.segment import BodySegmenter, ParsedBody, Segment
 from lingopress.source import Article, find_articles, read_article
 from lingopress.values import format_value, tokenize
 
@@ -27,6 +27,7 @@ __all__ = [
     "article_catalog",
     "article_segments",
     "extract_project",
+    "planned_pot",
     "pot_text",
     "stale_pots",
     "template_catalog",
@@ -46,8 +47,11 @@ class Extraction:
     catalogs: dict[str, Catalog]
 
 
-def article_segments(article: Article, segmenter: BodySegmenter) -> list[Segment]:
-    """The article's messages in page order: title, description, then the body's blocks.
+def article_segments(
+    article: Article, segmenter: BodySegmenter, parsed: ParsedBody | None = None
+) -> list[Segment]:
+    """The article's messages in page order: title, description, then the body's blocks
+    (from ``parsed``, the body already parsed, when given).
 
     Raises :class:`SourceError` at the block's line for a placeholder that is not a
     known value name.
@@ -55,7 +59,7 @@ def article_segments(article: Article, segmenter: BodySegmenter) -> list[Segment
     found = [Segment("title", article.title, article.title_line)]
     if article.description:
         found.append(Segment("description", article.description, article.description_line))
-    found.extend(segmenter.segments(article.body, article.body_line))
+    found.extend(segmenter.segments(parsed or article.body, article.body_line))
     for segment in found:
         for token in tokenize(segment.text):
             if token.error is not None:
@@ -217,30 +221,32 @@ def pot_text(domain: str, catalog: Catalog, config: Config, creation_date: str) 
     return format_po(catalog)
 
 
-def _planned(config: Config, catalogs: dict[str, Catalog]) -> dict[Path, str | None]:
-    """The POT text each domain should have; None where the existing file is already right.
+def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:
+    """The text the domain's POT file should have; None when the existing file is already right.
 
     The creation date is ``SOURCE_DATE_EPOCH`` when set; otherwise a POT whose messages
     did not change keeps its old date, so that it is not rewritten.
     """
-    plan: dict[Path, str | None] = {}
     pinned = "SOURCE_DATE_EPOCH" in os.environ
-    for domain, catalog in catalogs.items():
-        path = config.pot_path(domain)
-        old = path.read_text("utf-8") if path.is_file() else None
-        date = _creation_date()
-        if old is not None and not pinned:
-            match = re.search(r'^"POT-Creation-Date: ([^\\"]*)', old, re.M)
-            if match:
-                date = match.group(1)
-        text = pot_text(domain, catalog, config, date)
-        if text == old:
-            plan[path] = None
-        elif date != _creation_date() and not pinned:
-            plan[path] = pot_text(domain, catalog, config, _creation_date())
-        else:
-            plan[path] = text
-    return plan
+    path = config.pot_path(domain)
+    old = path.read_text("utf-8") if path.is_file() else None
+    date = _creation_date()
+    if old is not None and not pinned:
+        match = re.search(r'^"POT-Creation-Date: ([^\\"]*)', old, re.M)
+        if match:
+            date = match.group(1)
+    text = pot_text(domain, catalog, config, date)
+    if text == old:
+        return None
+    if date != _creation_date() and not pinned:
+        return pot_text(domain, catalog, config, _creation_date())
+    return text
+
+
+def _planned(config: Config, catalogs: dict[str, Catalog]) -> dict[Path, str | None]:
+    return {
+        config.pot_path(domain): planned_pot(config, domain, catalog) for domain, catalog in catalogs.items()
+    }
 
 
 def stale_pots(config: Config, catalogs: dict[str, Catalog]) -> list[Path]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lingopress.catalogs import domains as pot_domains
 from lingopress.checks import (
@@ -42,10 +43,14 @@ from lingopress.validate import validate_catalog
 __all__ = [
     "IGNORE_MARKER",
     "SILENCEABLE",
+    "CatalogCheck",
     "CheckResult",
     "LocaleSummary",
     "check_catalog",
+    "check_domain",
     "check_project",
+    "locale_glossary",
+    "orphan_diagnostics",
     "project_stats",
 ]
 
@@ -116,6 +121,16 @@ class CheckResult:
 
 
 # --------------------------------------------------------------------------- one catalog
+
+
+class CatalogCheck(NamedTuple):
+    """The check of one PO file."""
+
+    diagnostics: list[Diagnostic]
+    stats: Stats
+    unsafe: frozenset[tuple[str | None, str]]
+    """Keys of the entries with an error in their text (placeholders, links, markup, HTML): a
+    page never shows them, silenced or not (see :class:`lingopress.render.Translations`)."""
 
 
 def _silenced(message: Message) -> tuple[set[str], list[str]]:
@@ -247,9 +262,10 @@ def check_catalog(
     required: bool,
     path: str,
     glossary: Glossary | None = None,
-) -> tuple[list[Diagnostic], Stats]:
+) -> CatalogCheck:
     """Every finding for one PO file (against its POT, when given), and its statistics."""
     found: list[Diagnostic] = []
+    unsafe: set[tuple[str | None, str]] = set()
     locale = info.name
 
     def add(line: int, severity: Severity, code: str, message: str) -> None:
@@ -276,6 +292,8 @@ def check_catalog(
                     source = message.msgid if i == 0 or not plural else message.msgid_plural
                     assert source is not None
                     problems.extend(translation_problems(source, form, single_number=i in single))
+            if any(p.severity == "error" for p in problems):
+                unsafe.add(message.key)
             if glossary is not None:
                 problems.extend(_glossary_problems(glossary, message))
             if problems or message.translator_comments:
@@ -300,7 +318,60 @@ def check_catalog(
             elif not all(message.msgstr):
                 what = "a plural form is" if message.has_translation else "message is"
                 add(line, "error", "untranslated", f"{what} not translated")
-    return found, catalog_stats(catalog.messages)
+    return CatalogCheck(found, catalog_stats(catalog.messages), frozenset(unsafe))
+
+
+def check_domain(
+    config: Config,
+    name: str,
+    domain: str,
+    pot: Catalog,
+    catalog: Catalog | CatalogError | None,
+    glossary: Glossary | None,
+) -> CatalogCheck:
+    """Locale ``name``'s PO file of ``domain`` as the check sees it: ``catalog`` is the file
+    read, the error it could not be read with, or None when it does not exist."""
+    locale = config.locale(name)
+    required = locale.status == "required"
+    rel = config.relative(config.po_path(name, domain))
+    if isinstance(catalog, Catalog):
+        return check_catalog(catalog, pot, locale.info, required, rel, glossary)
+    found = []
+    if isinstance(catalog, CatalogError):
+        found.append(Diagnostic(rel, catalog.line or 1, "error", "syntax", catalog.message, name))
+    elif required:
+        found.append(Diagnostic(rel, 1, "error", "missing", "PO file missing: run 'invoke update'", name))
+    return CatalogCheck(found, catalog_stats(pot.messages).as_untranslated(), frozenset())
+
+
+def locale_glossary(config: Config, name: str) -> tuple[Glossary | None, list[Diagnostic]]:
+    """The locale's glossary (None when it has none or it cannot be read), and why it cannot."""
+    path = config.glossary_dir / f"{name}.csv"
+    try:
+        return read_glossary(path, config.relative(path)), []
+    except GlossaryError as exc:
+        return None, [Diagnostic(exc.path or "", exc.line or 1, "error", "glossary-file", exc.message, name)]
+
+
+def orphan_diagnostics(config: Config, name: str, domains: set[str] | dict[str, Catalog]) -> list[Diagnostic]:
+    """PO files of the locale that have no template."""
+    found = []
+    folder = config.locales_dir / name / "LC_MESSAGES"
+    if folder.is_dir():
+        for orphan in sorted(folder.glob("*.po")):
+            if orphan.stem not in domains:
+                found.append(
+                    Diagnostic(
+                        config.relative(orphan),
+                        1,
+                        "error",
+                        "unmerged",
+                        f"no template locales/{orphan.stem}.pot for this PO file:"
+                        " remove it, or restore its source",
+                        name,
+                    )
+                )
+    return found
 
 
 # --------------------------------------------------------------------------- the project
@@ -338,52 +409,21 @@ def check_project(config: Config, locales: list[str] | None = None) -> CheckResu
     pots = _read_pots(config, result)
     for name in locales or list(config.locales):
         locale = config.locale(name)
-        required = locale.status == "required"
-        found: list[Diagnostic] = []
         total = Stats()
-        glossary_path = config.glossary_dir / f"{name}.csv"
-        glossary = None
-        try:
-            glossary = read_glossary(glossary_path, config.relative(glossary_path))
-        except GlossaryError as exc:
-            found.append(
-                Diagnostic(exc.path or "", exc.line or 1, "error", "glossary-file", exc.message, name)
-            )
+        glossary, found = locale_glossary(config, name)
         for domain, pot in pots.items():
             path = config.po_path(name, domain)
-            rel = config.relative(path)
-            if not path.is_file():
-                if required:
-                    found.append(
-                        Diagnostic(rel, 1, "error", "missing", "PO file missing: run 'invoke update'", name)
-                    )
-                stats = catalog_stats(pot.messages).as_untranslated()
-            else:
+            catalog: Catalog | CatalogError | None = None
+            if path.is_file():
                 try:
-                    catalog = read_po(path, rel)
+                    catalog = read_po(path, config.relative(path))
                 except CatalogError as exc:
-                    found.append(Diagnostic(rel, exc.line or 1, "error", "syntax", exc.message, name))
-                    stats = catalog_stats(pot.messages).as_untranslated()
-                else:
-                    diagnostics, stats = check_catalog(catalog, pot, locale.info, required, rel, glossary)
-                    found.extend(diagnostics)
-            total.domains[domain] = stats
-            total.add(stats)
-        folder = config.locales_dir / name / "LC_MESSAGES"
-        if folder.is_dir():
-            for orphan in sorted(folder.glob("*.po")):
-                if orphan.stem not in pots:
-                    found.append(
-                        Diagnostic(
-                            config.relative(orphan),
-                            1,
-                            "error",
-                            "unmerged",
-                            f"no template locales/{orphan.stem}.pot for this PO file:"
-                            " remove it, or restore its source",
-                            name,
-                        )
-                    )
+                    catalog = exc
+            check = check_domain(config, name, domain, pot, catalog, glossary)
+            found.extend(check.diagnostics)
+            total.domains[domain] = check.stats
+            total.add(check.stats)
+        found.extend(orphan_diagnostics(config, name, pots))
         summary = LocaleSummary(name, locale.status, locale.min_percent, total)
         summary.errors = sum(1 for d in found if d.severity == "error")
         summary.warnings = len(found) - summary.errors

@@ -28,7 +28,7 @@ from lingopress.errors import TemplateError
 from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog
 from lingopress.pseudo import PseudoLocaleInfo, accent
-from lingopress.segment import BodySegmenter, Segment, Translation
+from lingopress.segment import BodySegmenter, ParsedBody, Segment, Translation
 from lingopress.source import Article
 from lingopress.values import format_value, tokenize
 
@@ -44,18 +44,29 @@ class Translations:
     entries: Mapping[Key, tuple[str, ...]]
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog | None) -> Translations:
+    def from_catalog(
+        cls, catalog: Catalog | None, unsafe: frozenset[Key] | set[Key] | None = None
+    ) -> Translations:
+        """The catalog's translated entries but ``unsafe`` ones: those the check found an error
+        in (:attr:`lingopress.gate.CatalogCheck.unsafe`). Without ``unsafe``, every form is
+        checked here (:func:`lingopress.checks.render_safe`)."""
         if catalog is None:
             return cls({})
         entries: dict[Key, tuple[str, ...]] = {}
         for message in catalog.messages:
             if not message.translated:
                 continue
-            sources = [message.msgid] + ([message.msgid_plural] if message.msgid_plural else [])
-            if all(
-                render_safe(sources[min(i, len(sources) - 1)], form) for i, form in enumerate(message.msgstr)
-            ):
-                entries[message.key] = tuple(message.msgstr)
+            if unsafe is not None:
+                if message.key in unsafe:
+                    continue
+            else:
+                sources = [message.msgid] + ([message.msgid_plural] if message.msgid_plural else [])
+                if not all(
+                    render_safe(sources[min(i, len(sources) - 1)], form)
+                    for i, form in enumerate(message.msgstr)
+                ):
+                    continue
+            entries[message.key] = tuple(message.msgstr)
         return cls(entries)
 
     @classmethod
@@ -212,9 +223,14 @@ class Renderer:
     # -- article pages --------------------------------------------------------------
 
     def article_body(
-        self, article: Article, locale: LocaleInfo, translations: Translations
+        self,
+        article: Article,
+        locale: LocaleInfo,
+        translations: Translations,
+        parsed: ParsedBody | None = None,
     ) -> tuple[str, int, int]:
-        """The body's HTML, and how many blocks were translated and fell back."""
+        """The body's HTML, and how many blocks were translated and fell back. ``parsed``: the
+        body parsed once (:meth:`BodySegmenter.parse`) for all the locales of the article."""
         counts = [0, 0]
         source = self.config.source_locale
         is_source = locale.name == source.name
@@ -238,7 +254,7 @@ class Renderer:
         if locale.direction != source.direction:
             fallback["dir"] = source.direction
         html = self.segmenter.render(
-            article.body, translate, fill, fallback, article.body_line, fill_fallback=fill_fallback
+            parsed or article.body, translate, fill, fallback, article.body_line, fill_fallback=fill_fallback
         )
         return html, counts[0], counts[1]
 
@@ -267,8 +283,9 @@ class Renderer:
         site: Translations,
         languages: list[LanguageLink],
         preview: bool,
+        parsed: ParsedBody | None = None,
     ) -> str:
-        body, _, fallbacks = self.article_body(article, locale, translations)
+        body, _, fallbacks = self.article_body(article, locale, translations, parsed)
         title, title_fallback = self.plain(article, locale, translations, article.title)
         description, _ = self.plain(article, locale, translations, article.description)
         source = self.config.source_locale
