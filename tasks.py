@@ -43,22 +43,21 @@ def _locales(config, locale: str | None) -> list[str]:  # type: ignore[no-untype
 @task(help={"check": "write nothing; exit 1 if a committed POT is out of date (for CI)"})
 def extract(c: Context, check: bool = False) -> None:
     """Extract messages from the articles and templates into locales/*.pot."""
-    from lingopress.extract import extract_project, stale_pots, write_pots
+    from lingopress.extract import pot_plan, stale_pots, write_pots
 
     with _user_errors():
         config = _config()
-        extraction = extract_project(config)
+        planned = pot_plan(config)
         if check:
-            stale = stale_pots(config, extraction.catalogs)
+            stale = stale_pots(config, planned)
             for path in stale:
                 print(f"{config.relative(path)}:1: error: template is out of date [stale-pot]")
             if stale:
                 raise Exit("POT files are stale: run 'invoke extract' and commit the result", code=1)
-            print(f"{len(extraction.catalogs)} templates up to date")
+            print(f"{len(planned)} templates up to date")
             return
-        written = write_pots(config, extraction.catalogs)
-        total = sum(len(c) for c in extraction.catalogs.values())
-        print(f"{total} messages in {len(extraction.catalogs)} templates; {len(written)} written")
+        written = write_pots(config, planned)
+        print(f"{len(planned)} templates; {len(written)} written")
         for path in written:
             print(f"  {config.relative(path)}")
 

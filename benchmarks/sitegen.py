@@ -144,7 +144,7 @@ def write_project(out: Path, articles: int, locales: int, corpus: Path, seed: in
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     config = load_config(out)
     extraction = extract_project(config)
-    write_pots(config, extraction.catalogs)
+    write_pots(config, extraction)
     for name in names:
         locale = config.locales[name]
         for domain, pot in extraction.catalogs.items():

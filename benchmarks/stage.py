@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "src"))
 from lingopress.build import build_site  # noqa: E402
 from lingopress.catalogs import compile_project, update_project  # noqa: E402
 from lingopress.config import Config, load_config  # noqa: E402
-from lingopress.extract import extract_project, write_pots  # noqa: E402
+from lingopress.extract import write_pots  # noqa: E402
 from lingopress.gate import check_project  # noqa: E402
 from lingopress.pofile import read_po, save_po  # noqa: E402
 
@@ -69,7 +69,7 @@ def _edit_po(config: Config) -> str:
 
 
 STAGES: dict[str, Callable[[Config], str]] = {
-    "extract": lambda c: f"{len(write_pots(c, extract_project(c).catalogs))} written",
+    "extract": lambda c: f"{len(write_pots(c))} written",
     "update": lambda c: f"{len(update_project(c, list(c.locales)).written)} written",
     "compile": lambda c: f"{len(compile_project(c, list(c.locales)))} written",
     "check": lambda c: f"{len(check_project(c).errors)} errors",

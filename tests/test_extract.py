@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lingopress.config import Config, load_config
+from lingopress.errors import SourceError
 from lingopress.extract import extract_project, pot_text, stale_pots, write_pots
 from lingopress.pofile import parse_po
 
@@ -98,3 +99,33 @@ def test_golden_pots_pass_msgfmt_check(name: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     parse_po((GOLDEN / name).read_text("utf-8"))
+
+
+def test_extraction_on_every_core_gives_the_same_templates(
+    project: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large project is extracted in worker processes: same POT texts, same articles, and a
+    duplicate slug is still reported at the file that repeats it."""
+    from lingopress import extract as extract_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    sample = (project.source_dir / "sample.md").read_text("utf-8")
+    for n in range(3):
+        (project.source_dir / f"more-{n}.md").write_text(
+            sample.replace('slug = "sample"', f'slug = "more-{n}"'), "utf-8"
+        )
+    serial = extract_project(project)
+    serial_plan = extract_module.pot_plan(project)
+    monkeypatch.setattr(extract_module, "_POOL_MIN_ARTICLES", 1)
+    parallel = extract_project(project)
+    assert [a.slug for a in parallel.articles] == [a.slug for a in serial.articles]
+    assert parallel.articles == serial.articles
+    assert parallel.planned == serial.planned
+    assert extract_module.pot_plan(project) == serial_plan
+    assert len(serial_plan) == 5 and all(text is not None for text in serial_plan.values())
+    (project.source_dir / "more-9.md").write_text(
+        sample.replace('slug = "sample"', 'slug = "more-0"'), "utf-8"
+    )
+    with pytest.raises(SourceError) as caught:
+        extract_module.pot_plan(project)
+    assert caught.value.path == "source/more-9.md"

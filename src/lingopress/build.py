@@ -915,11 +915,7 @@ def _build(
             shutil.rmtree(staging, ignore_errors=True)
             cache.save(cache_path, prune=False)
             return result
-        for out in staged:
-            target = config.build_dir / out
-            target.parent.mkdir(parents=True, exist_ok=True)
-            (staging / out).replace(target)
-        shutil.rmtree(staging, ignore_errors=True)
+        _commit(staging, config.build_dir, staged)
     for out, entry in made.items():
         cache.set_output(out, entry)
     if failure:
@@ -971,6 +967,25 @@ def _build(
     result.written.sort()
     cache.save(cache_path)
     return result
+
+
+def _commit(staging: Path, build_dir: Path, staged: list[str]) -> None:
+    """Move the staged outputs into build/: a whole folder at once where build/ has none yet
+    (a locale's first build), else file by file."""
+    moved: set[str] = set()
+    for out in staged:
+        top = out.split("/", 1)[0]
+        if top in moved:
+            continue
+        if "/" in out and not (build_dir / top).exists():
+            build_dir.mkdir(parents=True, exist_ok=True)
+            (staging / top).replace(build_dir / top)
+            moved.add(top)
+            continue
+        target = build_dir / out
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (staging / out).replace(target)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _collect(
@@ -1099,9 +1114,7 @@ def _write_sitemap(config: Config, inputs: _Inputs, published: list[LocaleInfo])
         str(config.build_dir), "sitemap.xml"
     ):
         return key, False
-    # Only dates and slugs matter here, so this reads front matter, not Markdown.
-    articles: list[Article] = [read_article(a.path, config.relative(a.path)) for a in inputs.articles]
-    xml = sitemap_xml(config, articles, published)
+    xml = sitemap_xml(config, inputs.articles, published)
     return key, write_atomic(config.build_dir / "sitemap.xml", xml.encode("utf-8"), durable=False)
 
 

@@ -239,6 +239,7 @@ def _emphasis_runs(text: str) -> list[int]:
     return sorted(runs)
 
 
+@lru_cache(maxsize=8192)
 def _markup(text: str) -> _Markup:
     if _MARKUP_CHARS_RE.search(text) is None:
         return _EMPTY_MARKUP

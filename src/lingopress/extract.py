@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.extract import extract as babel_extract
 from jinja2.ext import babel_extract as jinja2_extract
 
-from lingopress.config import SITE_DOMAIN, Config
+from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
 from lingopress.pofile import Catalog, Message, format_po, write_atomic
 from lingopress.segment import BodySegmenter, ParsedBody, Segment
@@ -24,10 +27,12 @@ __all__ = [
     "BRACE_FLAG",
     "TEMPLATE_KEYWORDS",
     "Extraction",
+    "Plan",
     "article_catalog",
     "article_segments",
     "extract_project",
     "planned_pot",
+    "pot_plan",
     "pot_text",
     "stale_pots",
     "template_catalog",
@@ -45,6 +50,8 @@ class Extraction:
 
     articles: tuple[Article, ...]
     catalogs: dict[str, Catalog]
+    planned: dict[str, str | None] = field(default_factory=dict)
+    """POT texts already made (see :func:`planned_pot`), by domain."""
 
 
 def article_segments(
@@ -163,24 +170,77 @@ def template_catalog(config: Config) -> Catalog:
     return catalog
 
 
+_POOL_MIN_ARTICLES = 64
+"""From this many articles on, extraction runs on every core."""
+_state: tuple[Config, BodySegmenter] | None = None
+"""The project and Markdown pipeline of a worker process (inherited when it is forked)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Extracted:
+    slug: str
+    path: str
+    pot: str | None
+    """The text its POT file should have; None when the file is already right."""
+    article: Article | None
+    catalog: Catalog | None
+    """None when not asked for (they cost more to send between processes than to make)."""
+
+
+def _extract_articles(root: str, paths: list[str], keep: bool) -> list[_Extracted]:
+    """Read, segment and catalog ``paths``, with each POT text to write."""
+    global _state
+    if _state is None or str(_state[0].root) != root:
+        _state = (load_config(root), BodySegmenter())
+    config, segmenter = _state
+    found = []
+    for name in paths:
+        path = Path(name)
+        article = read_article(path, config.relative(path))
+        catalog = article_catalog(article, article_segments(article, segmenter), config.source_locale.babel)
+        text = planned_pot(config, article.slug, copy.copy(catalog))
+        found.append(
+            _Extracted(article.slug, article.path, text, article if keep else None, catalog if keep else None)
+        )
+    return found
+
+
+def _extract(config: Config, segmenter: BodySegmenter | None, keep: bool) -> list[_Extracted]:
+    """Every article extracted, in order; a large project is read on every core."""
+    global _state
+    paths = [str(p) for p in find_articles(config.source_dir)]
+    _state = (config, segmenter or BodySegmenter())
+    processes = min(os.cpu_count() or 1, 8)
+    if processes > 1 and len(paths) >= _POOL_MIN_ARTICLES:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        size = max(8, len(paths) // (processes * 4))
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            batches = pool.map(
+                _extract_articles, [str(config.root)] * len(chunks), chunks, [keep] * len(chunks)
+            )
+            results = [r for batch in batches for r in batch]
+    else:
+        results = _extract_articles(str(config.root), paths, keep)
+    slugs: dict[str, str] = {}
+    for found in results:
+        if found.slug in slugs:
+            raise SourceError(f"slug {found.slug!r} is already used by {slugs[found.slug]}", found.path, 1)
+        slugs[found.slug] = found.path
+    return results
+
+
 def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> Extraction:
     """Read every article and template of the project; nothing is written."""
-    segmenter = segmenter or BodySegmenter()
-    source_locale = config.source_locale.babel
-    articles: list[Article] = []
+    results = _extract(config, segmenter, keep=True)
     catalogs: dict[str, Catalog] = {}
-    slugs: dict[str, str] = {}
-    for path in find_articles(config.source_dir):
-        article = read_article(path, config.relative(path))
-        if article.slug in slugs:
-            raise SourceError(
-                f"slug {article.slug!r} is already used by {slugs[article.slug]}", article.path, 1
-            )
-        slugs[article.slug] = article.path
-        articles.append(article)
-        catalogs[article.slug] = article_catalog(article, article_segments(article, segmenter), source_locale)
+    for found in results:
+        assert found.catalog is not None
+        catalogs[found.slug] = found.catalog
     catalogs[SITE_DOMAIN] = template_catalog(config)
-    return Extraction(tuple(articles), catalogs)
+    articles = tuple(found.article for found in results if found.article is not None)
+    return Extraction(articles, catalogs, {found.slug: found.pot for found in results})
 
 
 def _creation_date() -> str:
@@ -243,29 +303,55 @@ def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:
     return text
 
 
-def _planned(config: Config, catalogs: dict[str, Catalog]) -> dict[Path, str | None]:
-    return {
-        config.pot_path(domain): planned_pot(config, domain, catalog) for domain, catalog in catalogs.items()
-    }
+class Plan(dict[Path, str | None]):
+    """POT file -> the text it should have (None: the file is right)."""
 
 
-def stale_pots(config: Config, catalogs: dict[str, Catalog]) -> list[Path]:
+def pot_plan(config: Config, source: Extraction | dict[str, Catalog] | Plan | None = None) -> Plan:
+    """The text each domain's POT file should have (None: the file is right), from
+    ``source``, or from the sources read anew."""
+    if isinstance(source, Plan):
+        return source
+    if source is None:
+        planned = Plan(
+            {config.pot_path(found.slug): found.pot for found in _extract(config, None, keep=False)}
+        )
+        planned[config.pot_path(SITE_DOMAIN)] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
+        return planned
+    catalogs, known = (source.catalogs, source.planned) if isinstance(source, Extraction) else (source, {})
+    return Plan(
+        {
+            config.pot_path(domain): known[domain]
+            if domain in known
+            else planned_pot(config, domain, catalog)
+            for domain, catalog in catalogs.items()
+        }
+    )
+
+
+def stale_pots(
+    config: Config, extraction: Extraction | dict[str, Catalog] | Plan | None = None
+) -> list[Path]:
     """POT files that are missing or differ from what extraction produces (besides their date),
     and POT files of domains that no longer exist."""
-    stale = [path for path, text in _planned(config, catalogs).items() if text is not None]
-    known = {config.pot_path(d) for d in catalogs}
+    planned = pot_plan(config, extraction)
+    stale = [path for path, text in planned.items() if text is not None]
+    known = set(planned)
     if config.locales_dir.is_dir():
         stale.extend(p for p in sorted(config.locales_dir.glob("*.pot")) if p not in known)
     return stale
 
 
-def write_pots(config: Config, catalogs: dict[str, Catalog]) -> list[Path]:
+def write_pots(
+    config: Config, extraction: Extraction | dict[str, Catalog] | Plan | None = None
+) -> list[Path]:
     """Write every POT that changed (atomically); remove POTs of deleted articles."""
     written = []
-    for path, text in _planned(config, catalogs).items():
+    planned = pot_plan(config, extraction)
+    for path, text in planned.items():
         if text is not None and write_atomic(path, text.encode("utf-8")):
             written.append(path)
-    known = {config.pot_path(d) for d in catalogs}
+    known = set(planned)
     for path in sorted(config.locales_dir.glob("*.pot")):
         if path not in known:
             path.unlink()

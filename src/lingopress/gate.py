@@ -379,7 +379,7 @@ def orphan_diagnostics(config: Config, name: str, domains: set[str] | dict[str, 
 
 def _read_pots(config: Config, result: CheckResult) -> dict[str, Catalog]:
     extraction = extract_project(config)
-    for path in stale_pots(config, extraction.catalogs):
+    for path in stale_pots(config, extraction):
         if path.stem not in extraction.catalogs:
             why = "template of a domain that no longer exists: run 'invoke extract'"
         elif path.is_file():

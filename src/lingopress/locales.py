@@ -39,7 +39,12 @@ class LocaleInfo:
 
     @property
     def babel(self) -> Locale:
-        return Locale.parse(self.name)
+        return _babel_locale(self.name)
+
+
+@cache
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def is_locale_name(name: str) -> bool:

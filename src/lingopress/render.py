@@ -101,8 +101,8 @@ def reading_minutes(html: str) -> int:
     2
     """
     text = _TAG_RE.sub(" ", html)
-    cjk = len(_CJK_RE.findall(text))
-    words = len(_WORDS_RE.findall(_CJK_RE.sub(" ", text)))
+    cjk = 0 if text.isascii() else len(_CJK_RE.findall(text))
+    words = len(_WORDS_RE.findall(_CJK_RE.sub(" ", text) if cjk else text))
     return max(1, round(words / 200 + cjk / 500))
 
 

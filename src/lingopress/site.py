@@ -6,11 +6,11 @@ import functools
 import http.server
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape as xml_escape
 
 from lingopress.catalogs import read_locale_po
@@ -146,7 +146,21 @@ def write_output(report: BuildReport, config: Config, path: Path, data: bytes) -
         report.written.append(config.relative(path))
 
 
-def sitemap_xml(config: Config, articles: list[Article], published: list[LocaleInfo]) -> str:
+class _Dated(Protocol):
+    """What the sitemap needs of an article: an Article, or the build's facts about one
+    (dates as ISO strings)."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def published(self) -> object: ...
+
+    @property
+    def updated(self) -> object: ...
+
+
+def sitemap_xml(config: Config, articles: Sequence[_Dated], published: list[LocaleInfo]) -> str:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from lingopress.errors import SourceError
 from lingopress.values import Value, parse_value
@@ -38,6 +40,18 @@ class Article:
     value_lines: MappingProxyType[str, int]
     digest: str
     """A hash of the file's bytes: pages are rebuilt when it changes."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Articles cross process boundaries; a mapping proxy cannot be pickled, its dict can.
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        state["values"], state["value_lines"] = dict(self.values), dict(self.value_lines)
+        return (_unpickle_article, (state,))
+
+
+def _unpickle_article(state: dict[str, Any]) -> Article:
+    state["values"] = MappingProxyType(state["values"])
+    state["value_lines"] = MappingProxyType(state["value_lines"])
+    return Article(**state)
 
 
 def find_articles(source_dir: Path) -> list[Path]:

@@ -223,6 +223,8 @@ def _check_plural_forms(
         )
         return nplurals
     _, expected = parse_plural_forms(locale.plural_forms)
+    if forms == expected:
+        return nplurals
     for n, (got, want) in enumerate(zip(forms, expected, strict=True)):
         if got != want:
             add(

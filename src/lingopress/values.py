@@ -140,12 +140,17 @@ class Token:
 _TOKEN_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
-def tokenize(text: str) -> list[Token]:
+@lru_cache(maxsize=8192)
+def tokenize(text: str) -> tuple[Token, ...]:
     """Split ``text`` into literal runs and ``{placeholders}``; ``{{``/``}}`` are literal braces.
+
+    Kept per text: a message is read by the check, the renderer and the extractor.
 
     >>> [(t.text, t.field) for t in tokenize("{a} costs {{b}}")]
     [('', 'a'), (' costs {b}', None)]
     """
+    if "{" not in text and "}" not in text:
+        return (Token(text),) if text else ()
     tokens: list[Token] = []
     literal: list[str] = []
     pos = 0
@@ -167,7 +172,7 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(found, field=m.group(1)))
     literal.append(text[pos:])
     tokens.append(Token("".join(literal)))
-    return [t for t in tokens if t.text or t.field is not None]
+    return tuple(t for t in tokens if t.text or t.field is not None)
 
 
 def placeholder_names(text: str) -> list[str]:
