@@ -544,6 +544,9 @@ class _Inputs:
         self.articles = self._scan_articles()
         self.slugs = [a.slug for a in self.articles]
         self.domains = [*self.slugs, SITE_DOMAIN]
+        self._article_digests = {a.slug: a.digest for a in self.articles}
+        self._verdict_keys: dict[tuple[str, str], str] = {}
+        self._pot_stems: set[str] | None = None
         self._po_dirs = {name: str(config.po_path(name, SITE_DOMAIN).parent) for name in config.locales}
         self._pot_dir = str(config.pot_path(SITE_DOMAIN).parent)
         self._po_digests: dict[tuple[str, str], str | None] = {}
@@ -596,13 +599,16 @@ class _Inputs:
         """What a domain's messages are extracted from: its article, or the templates."""
         if domain == SITE_DOMAIN:
             return self.templates
-        return next(a.digest for a in self.articles if a.slug == domain)
+        return self._article_digests[domain]
 
     # -- cache keys of what a unit learns ------------------------------------------
 
     def verdict_key(self, locale: str, domain: str) -> str:
         """The check of one PO file depends on it, its POT file, the locale's glossary and policy."""
-        return "verdict:" + key_of(
+        known = self._verdict_keys.get((locale, domain))
+        if known is not None:
+            return known
+        key = self._verdict_keys[(locale, domain)] = "verdict:" + key_of(
             self.cache.code,
             self.pyproject,
             locale,
@@ -611,6 +617,7 @@ class _Inputs:
             self.pot_digest(domain),
             self.glossary_digest(locale),
         )
+        return key
 
     def pot_error_key(self, domain: str) -> str:
         """Why the domain's POT file cannot be read (an empty list: it can), once a check read it."""
@@ -644,13 +651,12 @@ class _Inputs:
             self.remember_stats(self.po_digest(job.locale, job.domain), result)
 
     def counted(self, po: str) -> bool:
-        return (
-            isinstance(self.cache.get(f"stats:{po}"), list) and self.cache.get(f"revision:{po}") is not None
-        )
+        known = self.cache.get(f"count:{po}")
+        return isinstance(known, list) and len(known) == len(_STAT_FIELDS) + 1
 
     def remember_stats(self, po: str | None, result: dict[str, Any]) -> None:
-        self.cache.put(f"stats:{po}", result["stats"])
-        self.cache.put(f"revision:{po}", result["revision"])
+        """A PO file's statistics and revision date, as one cache entry: [*stats, revision]."""
+        self.cache.put(f"count:{po}", [*result["stats"], result["revision"]])
 
     def locale_stats(self, name: str) -> tuple[Stats, str | None]:
         """A locale's statistics (every domain) and the latest revision date of its catalogs."""
@@ -658,10 +664,10 @@ class _Inputs:
         revisions: list[str] = []
         for domain in self.domains:
             po = self.po_digest(name, domain)
-            known = self.cache.get(f"stats:{po}") if po is not None else None
-            if isinstance(known, list):
-                stats = _stats(known)
-                revisions.append(str(self.cache.get(f"revision:{po}") or ""))
+            known = self.cache.get(f"count:{po}") if po is not None else None
+            if isinstance(known, list) and len(known) == len(_STAT_FIELDS) + 1:
+                stats = _stats(known[:-1])
+                revisions.append(str(known[-1] or ""))
             else:
                 stats = self.pot_stats(domain).as_untranslated()
             total.domains[domain] = stats
@@ -688,6 +694,18 @@ class _Inputs:
 
     # -- the gate ------------------------------------------------------------------
 
+    def pot_stems(self) -> set[str]:
+        """The domains that have a POT file."""
+        if self._pot_stems is None:
+            try:
+                names = os.listdir(self._pot_dir)  # noqa: PTH208 -- names only, on every build
+            except (FileNotFoundError, NotADirectoryError):
+                names = []
+            self._pot_stems = {
+                n[: -len(".pot")] for n in names if n.endswith(".pot") and not n.startswith(".")
+            }
+        return self._pot_stems
+
     def template_diagnostics(self, stale: dict[str, bool]) -> list[Diagnostic]:
         """Templates that are stale, missing or unreadable, or have no domain any more."""
         config = self.config
@@ -702,11 +720,9 @@ class _Inputs:
                     else "template missing: run 'invoke extract' and commit the result"
                 )
                 found.append(Diagnostic(config.relative(path), 1, "error", "stale-pot", why))
-        if config.locales_dir.is_dir():
-            for path in sorted(config.locales_dir.glob("*.pot")):
-                if path.stem not in known:
-                    why = "template of a domain that no longer exists: run 'invoke extract'"
-                    found.append(Diagnostic(config.relative(path), 1, "error", "stale-pot", why))
+        for stem in sorted(self.pot_stems() - known):
+            why = "template of a domain that no longer exists: run 'invoke extract'"
+            found.append(Diagnostic(config.relative(config.pot_path(stem)), 1, "error", "stale-pot", why))
         found.sort(key=lambda d: d.path)
         for domain in sorted(self.domains):
             error = self.cache.get(self.pot_error_key(domain))
@@ -721,10 +737,7 @@ class _Inputs:
         for domain in sorted(self.domains):
             known = self.cache.get(self.verdict_key(name, domain))
             found.extend(_diagnostic(d) for d in known)
-        pots = set(self.domains)
-        if config.locales_dir.is_dir():
-            pots.update(p.stem for p in config.locales_dir.glob("*.pot"))
-        found.extend(orphan_diagnostics(config, name, pots))
+        found.extend(orphan_diagnostics(config, name, self.pot_stems() | set(self.domains)))
         return found
 
 

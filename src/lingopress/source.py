@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -56,7 +57,12 @@ def _unpickle_article(state: dict[str, Any]) -> Article:
 
 def find_articles(source_dir: Path) -> list[Path]:
     """The article files of a project, sorted (templates and static files live in sub-folders)."""
-    return sorted(p for p in source_dir.glob("*.md") if p.is_file())
+    try:
+        # os.scandir, not Path.glob: a large site lists a thousand articles on every build.
+        entries = [e for e in os.scandir(source_dir) if e.name.endswith(".md") and e.is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [source_dir / name for name in sorted(e.name for e in entries)]
 
 
 def read_article(path: Path, display_path: str) -> Article:
