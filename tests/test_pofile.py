@@ -181,3 +181,11 @@ def test_layouts_other_tools_write_read_the_same() -> None:
         for m in [odd.header, *odd.messages, *odd.obsolete]
     ]
     assert [m.lineno for m in plain.messages] == [15, 18, 21, 24, 27]
+
+
+def test_word_character_ranges_come_out_of_the_class_table_as_from_each_code_point() -> None:
+    """The wrapper's fast path knows which characters never break from the class table's
+    ranges; that is the set a test of every code point gives."""
+    from lingopress import linebreak
+
+    assert linebreak._inert_ranges(0x3000) == linebreak._char_ranges(linebreak._inert, 0x3000)

@@ -454,6 +454,12 @@ class _Runner:
             )
         return self._pool
 
+    def renderer(self) -> Renderer:
+        """The renderer of this process's worker (made once)."""
+        if self._local is None:
+            self._local = _Worker(self.config)
+        return self._local.renderer
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
@@ -948,7 +954,7 @@ def _build(
 
     # Site-wide files.
     for name, (key, written) in (
-        ("index.html", _write_index(config, inputs, published, plan.titles)),
+        ("index.html", _write_index(config, inputs, published, plan.titles, runner.renderer)),
         ("sitemap.xml", _write_sitemap(config, inputs, published)),
     ):
         planned[name] = [key, None]
@@ -1075,6 +1081,7 @@ def _write_index(
     inputs: _Inputs,
     published: list[LocaleInfo],
     titles: dict[tuple[str, str], tuple[str, bool]],
+    make_renderer: Callable[[], Renderer],
 ) -> tuple[str, bool]:
     """Render the language index when its content changed; returns its key and whether it was written.
 
@@ -1088,7 +1095,7 @@ def _write_index(
             known = titles.get((info.name, article.slug))
             if known is None:
                 # A locale not rendered in this (sharded) build: its titles may not be known yet.
-                renderer = renderer or Renderer(config)
+                renderer = renderer or make_renderer()
                 known = _title(config, renderer, inputs, info, article)
             title, fallback = known
             entries.append(index_entry(info, article.slug, title, fallback))
@@ -1098,7 +1105,7 @@ def _write_index(
         str(config.build_dir), "index.html"
     ):
         return key, False
-    renderer = renderer or Renderer(config)
+    renderer = renderer or make_renderer()
     html = renderer.index_page(languages, Translations({}))
     return key, write_atomic(config.build_dir / "index.html", html.encode("utf-8"), durable=False)
 

@@ -6,12 +6,15 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
-from lingopress.merge import MergeSummary, merge_catalogs
 from lingopress.mofile import mo_bytes
 from lingopress.pofile import Catalog, Message, bulk_allocation, read_po, save_po, write_atomic
+
+if TYPE_CHECKING:
+    from lingopress.merge import MergeSummary
 
 __all__ = [
     "UpdateReport",
@@ -137,6 +140,8 @@ def _merged(
                 old.path or config.relative(config.po_path(locale_name, domain)),
                 old.header.lineno or 1,
             )
+    from lingopress.merge import merge_catalogs  # fuzzy matching: not needed to build a site
+
     merged, summary = merge_catalogs(
         pot,
         old,

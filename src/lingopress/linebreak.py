@@ -14,7 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from lingopress._linebreak_data import CLASSES, CODES, STARTS
 
@@ -228,7 +228,38 @@ def _char_ranges(predicate: Callable[[str], bool], end: int) -> str:
 
 # Characters next to which an opportunity without a space may exist (anything not a word
 # character of the alphabetic scripts; everything from U+3000 on, to be safe).
-_BREAKY_RE = re.compile("[^" + _char_ranges(_inert, 0x3000) + "]")
+def _inert_ranges(end: int) -> str:
+    """:func:`_char_ranges` of :func:`_inert` below ``end``, from the ranges of the class
+    table rather than a test of every code point."""
+    spans: list[tuple[int, int]] = []
+    for i, start in enumerate(STARTS):
+        if start >= end:
+            break
+        stop = min(STARTS[i + 1] if i + 1 < len(STARTS) else end, end)
+        if ord(CODES[i]) - 48 in _INERT_CLASSES:
+            if spans and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], stop)
+            else:
+                spans.append((start, stop))
+    if not any(first <= 0x20 < last for first, last in spans):  # the space (class SP) is inert too
+        spans.append((0x20, 0x21))
+        spans.sort()
+    merged: list[tuple[int, int]] = []
+    for first, last in spans:
+        if merged and merged[-1][1] == first:
+            merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return "".join(
+        re.escape(chr(first)) + ("-" + re.escape(chr(last - 1)) if last - 1 > first else "")
+        for first, last in merged
+    )
+
+
+@cache
+def _breaky_re() -> re.Pattern[str]:
+    """Characters other than those :func:`_inert` says never break (made on first use)."""
+    return re.compile("[^" + _inert_ranges(0x3000) + "]")
 
 
 _DIRECT: dict[str, int] = {}
@@ -288,7 +319,7 @@ def fill_lines(
     start = 0
     column = startcol
     is_break = _is_break
-    breaky = _BREAKY_RE.search
+    breaky = _breaky_re().search
     after_space = _AFTER_SPACE
     while True:
         limit = start + width - column
@@ -330,7 +361,7 @@ def _last_break(text: str, low: int, high: int, prohibited: frozenset[int]) -> i
     while q > low:
         space = text.rfind(" ", low, q)
         word = space + 1 if space >= 0 else low
-        for match in reversed(list(_BREAKY_RE.finditer(text, word, q + 1))):
+        for match in reversed(list(_breaky_re().finditer(text, word, q + 1))):
             position = match.start()
             for candidate in (position + 1, position):
                 if word < candidate <= q and candidate not in prohibited and _is_break(text, candidate):
