@@ -343,10 +343,14 @@ def test_recently_modified_file_is_hashed_again(tmp_path: Path) -> None:
 
 
 def test_forced_build_keeps_the_gates_verdicts(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build with --force does not need the gate, but does not forget its verdicts either."""
+    """A build with --force does not need the gate, nor does a shard need other locales'
+    verdicts, but neither forgets them, however many the cache holds."""
+    strict = lambda entries, used: {k: v for k, v in entries.items() if k in used}  # noqa: E731
+    monkeypatch.setattr("lingopress.buildcache._kept", strict)
     config = prepare(project, translate=True)
     assert build_site(config, gate=True).blocking == []
     build_site(config)
+    build_site(config, ["de"], gate=True)
     calls: list[object] = []
     monkeypatch.setattr(build_module, "check_domain", lambda *a: calls.append(a))
     assert build_site(config, gate=True).blocking == []
@@ -421,3 +425,18 @@ def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> N
         for p in tree(config)
         if p.endswith("/index.html")
     )
+
+
+def test_shards_make_the_same_site_wide_files(project: Config) -> None:
+    """Each shard writes the index, sitemap and status of the whole site, so that the union of
+    the shards' build/ folders is the site a full build makes."""
+    config = prepare(project, translate=True)
+    assert build_site(config, gate=True).blocking == []
+    full = tree(config)
+    shards: dict[str, bytes] = {}
+    for locale in config.locales:
+        shutil.rmtree(config.build_dir)
+        assert build_site(config, [locale], gate=True).blocking == []
+        for name, data in tree(config).items():
+            assert shards.setdefault(name, data) == data, f"{name} differs between shards"
+    assert shards == full

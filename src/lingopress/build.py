@@ -4,12 +4,18 @@ The build is incremental. Each input (article, PO, POT, template, config) is kno
 content hash kept in the build cache (:mod:`lingopress.buildcache`), trusted while the file's
 size and time are unchanged; each output remembers the hash of the inputs it was made from.
 A page is rendered again only when that hash changes, and written only when its bytes
-change; outputs of deleted articles and locales are removed. The check gate works the
-same way: its verdict is kept per hash of every file the check reads, so it is the verdict
-of ``invoke check`` itself. A build with pseudo-locales is made without the cache (and drops
-it: its pages link to locales a normal build does not have).
+change; outputs of deleted articles and locales are removed.
 
-Pages are rendered on all cores (a process pool; each page is independent, so the output
+The work is done per domain (:class:`_UnitJob`): the article is read and parsed once for all
+its pages, and each of its PO files is read once to be checked, counted, rendered and
+compiled. The check gate keeps its verdict per PO file and hash of every file the check
+reads for it, so a rebuild after one edit checks one file; the verdict is that of
+``invoke check`` itself. While some verdict is not known, what the build makes waits in
+``build/.cache/staging`` and is moved into place only when the gate lets the build through.
+A build with pseudo-locales is made without the cache (and drops it: its pages link to
+locales a normal build does not have).
+
+Domains are processed on all cores (a process pool; each is independent, so the output
 does not depend on the scheduling). The build never writes to locales/.
 """
 
@@ -639,6 +645,15 @@ class _Inputs:
             os.environ.get("SOURCE_DATE_EPOCH"),
         )
 
+    def keep_verdicts(self, names: list[str]) -> None:
+        """Mark the gate's verdicts on the current inputs of ``names`` as used, so that a build
+        that does not check them (forced, or a shard) does not drop them from the cache."""
+        for domain in self.domains:
+            self.cache.get(self.stale_key(domain, self.source_digest(domain)))
+            self.cache.get(self.pot_error_key(domain))
+            for name in names:
+                self.cache.get(self.verdict_key(name, domain))
+
     # -- statistics ----------------------------------------------------------------
 
     def count(self, locales: list[str]) -> None:
@@ -895,6 +910,8 @@ def _build(
     published, skipped = published_locales(config, {**{n: Stats() for n in config.locales}, **counted})
     targets = [info for info in published if only is None or info.name in only or info.name == source]
     plan = _plan(config, inputs, published, targets, checked, gate, render=not pseudo)
+    required = [name for name, lc in config.locales.items() if lc.status == "required"]
+    inputs.keep_verdicts([name for name in required if name not in checked])
 
     # The gate: with every verdict known, decide before anything is done.
     if gate and not plan.checking:
