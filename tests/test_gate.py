@@ -215,3 +215,19 @@ def test_invoke_usage_and_user_errors(project_dir: Path) -> None:
     run = _invoke(project_dir, "check", "--locale", "ja")
     assert run.returncode == 1
     assert "glossary/ja.csv:1: error: the first row must be the header" in run.stdout
+
+
+def test_check_on_every_core_finds_the_same(prepared: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large project is checked in worker processes: the same findings, in the same order,
+    and the same statistics."""
+    from lingopress import gate as gate_module
+
+    _translate(prepared, "tr", render=lambda s: s + " {oops}")  # an unknown placeholder
+    serial = check_project(prepared)
+    monkeypatch.setattr(gate_module, "_POOL_MIN_FILES", 1)
+    parallel = check_project(prepared)
+    assert parallel.diagnostics == serial.diagnostics
+    assert {n: s.stats for n, s in parallel.locales.items()} == {
+        n: s.stats for n, s in serial.locales.items()
+    }
+    assert {d.code for d in serial.diagnostics} >= {"untranslated", "placeholders"}

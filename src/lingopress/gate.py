@@ -17,8 +17,10 @@ positive, with a translator comment naming its code::
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -409,23 +411,71 @@ def _read_pots(config: Config, result: CheckResult) -> dict[str, Catalog]:
     return pots
 
 
-def check_project(config: Config, locales: list[str] | None = None) -> CheckResult:
-    """Check every configured locale (or ``locales``) against the current sources."""
-    result = CheckResult()
-    pots = _read_pots(config, result)
-    for name in locales or list(config.locales):
-        locale = config.locale(name)
-        total = Stats()
-        glossary, found = locale_glossary(config, name)
-        for domain, pot in pots.items():
+_POOL_MIN_FILES = 400
+"""From this many PO files on, the check runs on every core."""
+_shared: tuple[Config, list[str], dict[str, Catalog], dict[str, Glossary | None]] | None = None
+"""What the worker processes of a check read (inherited when they are forked)."""
+
+
+def _check_files(domains: list[str]) -> list[CatalogCheck]:
+    """Check every locale's PO file of each of ``domains`` (in a worker process, or here)."""
+    assert _shared is not None
+    config, names, pots, glossaries = _shared
+    found = []
+    for domain in domains:
+        for name in names:
             path = config.po_path(name, domain)
             catalog: Catalog | CatalogError | None = None
-            if path.is_file():
+            if os.path.isfile(path):  # noqa: PTH113
                 try:
                     catalog = read_po(path, config.relative(path))
                 except CatalogError as exc:
                     catalog = exc
-            check = check_domain(config, name, domain, pot, catalog, glossary)
+            found.append(check_domain(config, name, domain, pots[domain], catalog, glossaries[name]))
+    return found
+
+
+def check_project(config: Config, locales: list[str] | None = None) -> CheckResult:
+    """Check every configured locale (or ``locales``) against the current sources; a large
+    project is checked on every core."""
+    global _shared
+    result = CheckResult()
+    pots = _read_pots(config, result)
+    names = locales or list(config.locales)
+    glossaries: dict[str, Glossary | None] = {}
+    glossary_errors: dict[str, list[Diagnostic]] = {}
+    for name in names:
+        config.locale(name)  # a locale that is not configured is a user error
+        glossaries[name], glossary_errors[name] = locale_glossary(config, name)
+    domains = list(pots)
+    _shared = (config, names, pots, glossaries)
+    try:
+        processes = min(os.cpu_count() or 1, 8)
+        if (
+            processes > 1
+            and len(domains) * len(names) >= _POOL_MIN_FILES
+            and "fork" in (multiprocessing.get_all_start_methods())
+        ):
+            # Forked workers share the templates and glossaries read here; only results travel.
+            size = max(1, len(domains) // (processes * 8))
+            chunks = [domains[i : i + size] for i in range(0, len(domains), size)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(processes, mp_context=context) as pool:
+                checks = [c for chunk in pool.map(_check_files, chunks) for c in chunk]
+        else:
+            checks = _check_files(domains)
+    finally:
+        _shared = None
+    by_file = {
+        (name, domain): c
+        for (domain, name), c in zip(((d, n) for d in domains for n in names), checks, strict=True)
+    }
+    for name in names:
+        locale = config.locale(name)
+        total = Stats()
+        found = glossary_errors[name]
+        for domain in domains:
+            check = by_file[(name, domain)]
             found.extend(check.diagnostics)
             total.domains[domain] = check.stats
             total.add(check.stats)
