@@ -68,11 +68,40 @@ def _edit_po(config: Config) -> str:
     return _build(config)
 
 
-STAGES: dict[str, Callable[[Config], str]] = {
+def _render(config: Config, pages: int = 1000) -> tuple[str, float, int]:
+    """Render the first ``pages`` pages in this process (one core), as the build does: the
+    body parsed once per article, the catalogs read beforehand. Nothing is written."""
+    from lingopress.catalogs import read_locale_po
+    from lingopress.render import Renderer, Translations
+    from lingopress.site import language_links
+    from lingopress.source import find_articles, read_article
+
+    renderer = Renderer(config)
+    infos = [config.source_locale, *(lc.info for lc in config.locales.values())]
+    site = {i.name: Translations.from_catalog(read_locale_po(config, i.name, "site")) for i in infos[1:]}
+    site[config.source_locale.name] = Translations({})
+    work = []
+    for path in find_articles(config.source_dir)[: max(1, pages // len(infos))]:
+        article = read_article(path, config.relative(path))
+        parsed = renderer.segmenter.parse(article.body, article.body_line)
+        for info in infos:
+            is_source = info is config.source_locale
+            catalog = None if is_source else read_locale_po(config, info.name, article.slug)
+            links = language_links(config, infos, info, article.slug)
+            work.append((article, parsed, info, Translations.from_catalog(catalog), links))
+    start = time.process_time()
+    for article, parsed, info, translations, links in work:
+        renderer.article_page(article, info, translations, site[info.name], links, False, parsed)
+    seconds = time.process_time() - start
+    return f"CPU time of {len(work)} pages on one core", seconds, len(work)
+
+
+STAGES: dict[str, Callable[[Config], str | tuple[str, float, int]]] = {
     "extract": lambda c: f"{len(write_pots(c))} written",
     "update": lambda c: f"{len(update_project(c, list(c.locales)).written)} written",
     "compile": lambda c: f"{len(compile_project(c, list(c.locales)))} written",
     "check": lambda c: f"{len(check_project(c).errors)} errors",
+    "render": _render,
     "build": _full,
     "no-op": _build,
     "edit-article": _edit_article,
@@ -85,14 +114,20 @@ def main() -> None:
     stage, root = sys.argv[1], Path(sys.argv[2])
     config = load_config(root)
     start = time.perf_counter()
-    note = STAGES[stage](config)
+    outcome = STAGES[stage](config)
     seconds = time.perf_counter() - start
+    pages = None
+    if isinstance(outcome, tuple):  # a stage that times a part of what it does
+        note, seconds, pages = outcome
+    else:
+        note = outcome
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the parent process.
     # RUSAGE_CHILDREN (KiB) is the largest worker process.
     status = Path("/proc/self/status").read_text()
     peak = int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("VmHWM:"))) / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak, "worker_mb": worker, "note": note}))
+    data = {"seconds": seconds, "pages": pages, "peak_mb": peak, "worker_mb": worker, "note": note}
+    print(json.dumps(data))
 
 
 if __name__ == "__main__":
