@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
 from lingopress.mofile import mo_bytes
-from lingopress.pofile import Catalog, Message, bulk_allocation, read_po, save_po, write_atomic
+from lingopress.parallel import map_chunks
+from lingopress.pofile import Catalog, Message, bulk_allocation, format_po, read_po, write_atomic
 
 if TYPE_CHECKING:
     from lingopress.merge import MergeSummary
@@ -186,28 +187,54 @@ def update_project(
         return _update_project(config, locales, fuzzy_matching, purge_obsolete)
 
 
+_POOL_MIN_FILES = 200
+"""From this many PO files on, update and compile run on every core."""
+_state: tuple[Config, dict[str, Catalog], bool, bool] | None = None
+"""What the worker processes of an update read (inherited when they are forked)."""
+
+
+def _update_files(files: list[tuple[str, str]]) -> list[tuple[bool, MergeSummary, bytes | None]]:
+    """Merge each (locale, domain) PO file with its template: whether the file is new, what the
+    merge did, and the file's new bytes (None: unchanged). Nothing is written here."""
+    assert _state is not None
+    config, pots, fuzzy_matching, purge_obsolete = _state
+    found = []
+    with bulk_allocation():
+        for name, domain in files:
+            old = read_locale_po(config, name, domain)
+            merged, summary = _merged(config, name, domain, pots[domain], old, fuzzy_matching, purge_obsolete)
+            data = format_po(merged).encode("utf-8")
+            path = config.po_path(name, domain)
+            unchanged = old is not None and path.stat().st_size == len(data) and path.read_bytes() == data
+            found.append((old is None, summary, None if unchanged else data))
+    return found
+
+
 def _update_project(
     config: Config, locales: list[str], fuzzy_matching: bool, purge_obsolete: bool
 ) -> UpdateReport:
+    global _state
     report = UpdateReport()
     pots = {domain: read_pot(config, domain) for domain in domains(config)}
     if not pots:
         raise CatalogError("no POT files: run 'invoke extract' first", config.relative(config.locales_dir))
-    planned: list[tuple[Path, Catalog]] = []
     for name in locales:
         config.locale(name)
-        for domain, pot in pots.items():
-            path = config.po_path(name, domain)
-            old = read_locale_po(config, name, domain)
-            rel = config.relative(path)
-            if old is None:
-                report.created.append(rel)
-            merged, summary = _merged(config, name, domain, pot, old, fuzzy_matching, purge_obsolete)
-            report.files[rel] = summary
-            planned.append((path, merged))
-    for path, catalog in planned:
-        if save_po(path, catalog):
-            report.written.append(config.relative(path))
+    files = [(name, domain) for name in locales for domain in pots]
+    _state = (config, pots, fuzzy_matching, purge_obsolete)
+    try:
+        merged = map_chunks(_update_files, files, _POOL_MIN_FILES)
+    finally:
+        _state = None
+    # Every file was read and merged: now write.
+    for (name, domain), (created, summary, data) in zip(files, merged, strict=True):
+        path = config.po_path(name, domain)
+        rel = config.relative(path)
+        if created:
+            report.created.append(rel)
+        report.files[rel] = summary
+        if data is not None and write_atomic(path, data):
+            report.written.append(rel)
     return report
 
 
@@ -221,15 +248,23 @@ def _same_messages(old: Catalog, new: Catalog) -> bool:
     return format_po(probe_old) == format_po(probe_new)
 
 
+def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
+    assert _state is not None
+    config = _state[0]
+    written: list[Path | None] = []
+    for name, domain in files:
+        catalog = read_locale_po(config, name, domain)
+        path = config.mo_path(name, domain)
+        written.append(path if catalog is not None and write_atomic(path, mo_bytes(catalog)) else None)
+    return written
+
+
 def compile_project(config: Config, locales: list[str]) -> list[Path]:
     """Write ``build/locale/<lang>/LC_MESSAGES/<domain>.mo`` for every PO file; returns those written."""
-    written = []
-    for name in locales:
-        for domain in domains(config):
-            catalog = read_locale_po(config, name, domain)
-            if catalog is None:
-                continue
-            path = config.mo_path(name, domain)
-            if write_atomic(path, mo_bytes(catalog)):
-                written.append(path)
-    return written
+    global _state
+    files = [(name, domain) for name in locales for domain in domains(config)]
+    _state = (config, {}, False, False)
+    try:
+        return [path for path in map_chunks(_compile_files, files, _POOL_MIN_FILES) if path is not None]
+    finally:
+        _state = None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import multiprocessing
+import functools
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from jinja2.ext import babel_extract as jinja2_extract
 
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
+from lingopress.parallel import map_chunks
 from lingopress.pofile import Catalog, Message, format_po, write_atomic
 from lingopress.segment import BodySegmenter, ParsedBody, Segment
 from lingopress.source import Article, find_articles, read_article
@@ -187,7 +187,7 @@ class _Extracted:
     """None when not asked for (they cost more to send between processes than to make)."""
 
 
-def _extract_articles(root: str, paths: list[str], keep: bool) -> list[_Extracted]:
+def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracted]:
     """Read, segment and catalog ``paths``, with each POT text to write."""
     global _state
     if _state is None or str(_state[0].root) != root:
@@ -210,19 +210,8 @@ def _extract(config: Config, segmenter: BodySegmenter | None, keep: bool) -> lis
     global _state
     paths = [str(p) for p in find_articles(config.source_dir)]
     _state = (config, segmenter or BodySegmenter())
-    processes = min(os.cpu_count() or 1, 8)
-    if processes > 1 and len(paths) >= _POOL_MIN_ARTICLES:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        size = max(8, len(paths) // (processes * 4))
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
-            batches = pool.map(
-                _extract_articles, [str(config.root)] * len(chunks), chunks, [keep] * len(chunks)
-            )
-            results = [r for batch in batches for r in batch]
-    else:
-        results = _extract_articles(str(config.root), paths, keep)
+    work = functools.partial(_extract_articles, root=str(config.root), keep=keep)
+    results = map_chunks(work, paths, _POOL_MIN_ARTICLES)
     slugs: dict[str, str] = {}
     for found in results:
         if found.slug in slugs:

@@ -17,10 +17,8 @@ positive, with a translator comment naming its code::
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -40,6 +38,7 @@ from lingopress.errors import CatalogError, GlossaryError
 from lingopress.extract import extract_project, stale_pots
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.locales import LocaleInfo
+from lingopress.parallel import map_chunks
 from lingopress.pofile import Catalog, Message, read_po
 from lingopress.validate import validate_catalog
 
@@ -450,20 +449,10 @@ def check_project(config: Config, locales: list[str] | None = None) -> CheckResu
     domains = list(pots)
     _shared = (config, names, pots, glossaries)
     try:
-        processes = min(os.cpu_count() or 1, 8)
-        if (
-            processes > 1
-            and len(domains) * len(names) >= _POOL_MIN_FILES
-            and "fork" in (multiprocessing.get_all_start_methods())
-        ):
-            # Forked workers share the templates and glossaries read here; only results travel.
-            size = max(1, len(domains) // (processes * 8))
-            chunks = [domains[i : i + size] for i in range(0, len(domains), size)]
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(processes, mp_context=context) as pool:
-                checks = [c for chunk in pool.map(_check_files, chunks) for c in chunk]
-        else:
-            checks = _check_files(domains)
+        # Forked workers share the templates and glossaries read here; only findings travel.
+        checks = map_chunks(
+            _check_files, domains, -(-_POOL_MIN_FILES // max(1, len(names))), chunks_per_core=8
+        )
     finally:
         _shared = None
     by_file = {

@@ -1,0 +1,45 @@
+"""Work spread over every core, for the tasks that read a whole project (extract, check, update,
+compile; the build has its own pool, see :mod:`lingopress.build`).
+
+The workers are forked: they start with what the caller has already read (templates,
+glossaries, the configuration) in a module-level variable, and only their results travel
+back. Where fork is not available, or the work is small, it runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+__all__ = ["cores", "map_chunks"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The processes worth starting: one per core, at most eight."""
+    return min(os.cpu_count() or 1, 8)
+
+
+def map_chunks(
+    function: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    min_items: int,
+    chunks_per_core: int = 4,
+) -> list[R]:
+    """``function`` applied to consecutive chunks of ``items``, the results in order; in worker
+    processes when there are at least ``min_items``. ``function`` must be a module-level
+    function (or a ``functools.partial`` of one). An exception in a chunk is raised here, after
+    the chunks before it."""
+    processes = cores()
+    if processes < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return function(list(items))
+    size = max(1, -(-len(items) // (processes * chunks_per_core)))
+    chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        return [result for chunk in pool.map(function, chunks) for result in chunk]
