@@ -46,7 +46,7 @@ from lingopress.extract import (
     planned_pot,
     template_catalog,
 )
-from lingopress.gate import check_domain, locale_glossary, orphan_diagnostics
+from lingopress.gate import check_domain, locale_glossary, orphan_diagnostics, read_for_check
 from lingopress.glossary import Glossary
 from lingopress.locales import LocaleInfo
 from lingopress.mofile import mo_bytes
@@ -325,13 +325,7 @@ class _Worker:
         info = self.info(work.locale)
         translations = Translations({})
         if work.locale != config.source_locale.name:
-            path = config.po_path(work.locale, job.domain)
-            catalog: Catalog | CatalogError | None = None
-            if os.path.isfile(path):  # noqa: PTH113
-                try:
-                    catalog = read_po(path, config.relative(path))
-                except CatalogError as exc:
-                    catalog = exc
+            catalog = read_for_check(config, work.locale, job.domain)
             unsafe = None
             if work.check:
                 assert pot is not None

@@ -54,6 +54,7 @@ __all__ = [
     "locale_glossary",
     "orphan_diagnostics",
     "project_stats",
+    "read_for_check",
 ]
 
 IGNORE_MARKER = "lingopress-ignore:"
@@ -323,6 +324,18 @@ def check_catalog(
     return CatalogCheck(found, catalog_stats(catalog.messages), frozenset(unsafe))
 
 
+def read_for_check(config: Config, name: str, domain: str) -> Catalog | CatalogError | None:
+    """Locale ``name``'s PO file of ``domain``: read, the error it cannot be read with, or None
+    when it does not exist (what :func:`check_domain` takes)."""
+    path = config.po_path(name, domain)
+    if not os.path.isfile(path):  # noqa: PTH113 -- called for every PO file of a large site
+        return None
+    try:
+        return read_po(path, config.relative(path))
+    except CatalogError as exc:
+        return exc
+
+
 def check_domain(
     config: Config,
     name: str,
@@ -423,13 +436,7 @@ def _check_files(domains: list[str]) -> list[CatalogCheck]:
     found = []
     for domain in domains:
         for name in names:
-            path = config.po_path(name, domain)
-            catalog: Catalog | CatalogError | None = None
-            if os.path.isfile(path):  # noqa: PTH113
-                try:
-                    catalog = read_po(path, config.relative(path))
-                except CatalogError as exc:
-                    catalog = exc
+            catalog = read_for_check(config, name, domain)
             found.append(check_domain(config, name, domain, pots[domain], catalog, glossaries[name]))
     return found
 
