@@ -20,6 +20,7 @@ import struct
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 from lingopress.pofile import Catalog, Message
 
@@ -147,25 +148,22 @@ def mo_layout(entries: Sequence[tuple[bytes, bytes]], vector_threshold: int = _V
     trans_offset = orig_offset + 8 * n
     hash_offset = trans_offset + 8 * n
     data_offset = hash_offset + 4 * hash_size
-    tables = array.array("I", bytes(8 * 2 * n))
-    position = data_offset
-    for i, (key, _) in enumerate(entries):
-        tables[2 * i] = len(key)
-        tables[2 * i + 1] = position
-        position += len(key) + 1
-    for i, (_, value) in enumerate(entries):
-        tables[2 * (n + i)] = len(value)
-        tables[2 * (n + i) + 1] = position
-        position += len(value) + 1
-    table = array.array("I", bytes(4 * hash_size))
+    # (length, offset) of every key, then of every value; the strings follow the hash table,
+    # each with its NUL.
+    lengths = [len(key) for key, _ in entries] + [len(value) for _, value in entries]
+    offsets = list(accumulate((length + 1 for length in lengths), initial=data_offset))
+    tables = array.array("I", [x for pair in zip(lengths, offsets[:-1], strict=True) for x in pair])
+    slots = [0] * hash_size
     for i, hval in enumerate(_hashes([key for key, _ in entries], vector_threshold)):
         idx = hval % hash_size
-        incr = 1 + hval % (hash_size - 2)
-        while table[idx]:
-            idx += incr
-            if idx >= hash_size:
-                idx -= hash_size
-        table[idx] = i + 1
+        if slots[idx]:
+            incr = 1 + hval % (hash_size - 2)
+            while slots[idx]:
+                idx += incr
+                if idx >= hash_size:
+                    idx -= hash_size
+        slots[idx] = i + 1
+    table = array.array("I", slots)
     if sys.byteorder != "little":
         tables.byteswap()
         table.byteswap()
