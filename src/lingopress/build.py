@@ -338,7 +338,8 @@ class _Worker:
                 done["error"] = [catalog.message, catalog.path, catalog.line]
                 return done
             if work.stats and catalog is not None:
-                done["stats"] = _stats_dict(catalog_stats(catalog.messages))
+                stats = check.stats if work.check else catalog_stats(catalog.messages)
+                done["stats"] = _stats_dict(stats)
                 done["revision"] = last_revision([catalog]) or ""
             if work.mo and catalog is not None:
                 target = config.mo_path(work.locale, job.domain)
