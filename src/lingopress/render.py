@@ -124,6 +124,7 @@ class Renderer:
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # a renderer lives for one build: no need to stat templates per page
         )
 
     def _template(self, name: str) -> jinja2.Template:
