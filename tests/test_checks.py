@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import re
 import shutil
 import subprocess
@@ -272,8 +273,13 @@ def test_plural_with_an_empty_form_is_untranslated_unlike_msgfmt() -> None:
     assert run.stderr.startswith("1 translated message, 1 untranslated message"), run.stderr
 
 
-@pytest.mark.parametrize("module", [lingopress.checks, lingopress.glossary, lingopress.status])
-def test_doctests(module: object) -> None:
-    """The examples in the docstrings are true."""
-    result = doctest.testmod(module)  # type: ignore[arg-type]
+DOCTEST_MODULES = sorted(
+    p.stem for p in Path(lingopress.checks.__file__).parent.glob("*.py") if ">>>" in p.read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("name", DOCTEST_MODULES)
+def test_doctests(name: str) -> None:
+    """The examples in the docstrings of every module are true."""
+    result = doctest.testmod(importlib.import_module(f"lingopress.{name}"))
     assert result.attempted > 0 and result.failed == 0

@@ -115,6 +115,8 @@ def split_attr_list(text: str) -> tuple[str, str]:
     >>> split_attr_list("Costs {price}")
     ('Costs {price}', '')
     """
+    if not text.rstrip(" \t").endswith("}"):
+        return text, ""  # the usual case, without a regular-expression search of the whole text
     match = _ATTR_LIST_RE.search(text)
     if match is None:
         return text, ""

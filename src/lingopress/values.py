@@ -147,7 +147,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
     Kept per text: a message is read by the check, the renderer and the extractor.
 
     >>> [(t.text, t.field) for t in tokenize("{a} costs {{b}}")]
-    [('', 'a'), (' costs {b}', None)]
+    [('{a}', 'a'), (' costs {b}', None)]
     """
     if "{" not in text and "}" not in text:
         return (Token(text),) if text else ()
