@@ -14,6 +14,7 @@ from lingopress.build import Progress, build_site
 from lingopress.buildcache import BuildCache
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
+from lingopress.errors import CatalogError
 from lingopress.extract import extract_project, write_pots
 from lingopress.gate import check_project
 from lingopress.pofile import read_po, save_po
@@ -440,3 +441,20 @@ def test_shards_make_the_same_site_wide_files(project: Config) -> None:
         for name, data in tree(config).items():
             assert shards.setdefault(name, data) == data, f"{name} differs between shards"
     assert shards == full
+
+
+def test_build_stopped_by_an_unreadable_catalog_changes_nothing(project: Config) -> None:
+    """Even without the gate (--force), a PO file that cannot be read stops the build at its
+    line, and build/ keeps the last complete site."""
+    config = prepare(project, translate=True)
+    build_site(config)
+    before = tree(config)
+    base = config.templates_dir / "base.html"
+    base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
+    broken = config.po_path("de", "sample")  # a required locale: the preview count does not read it
+    broken.write_text(broken.read_text("utf-8") + '\nmsgid "unterminated\n', "utf-8")
+    with pytest.raises(CatalogError) as caught:
+        build_site(config)
+    assert caught.value.path == "locales/de/LC_MESSAGES/sample.po"
+    assert tree(config) == before
+    assert not (config.build_dir / build_module._STAGING).exists()

@@ -10,8 +10,9 @@ The work is done per domain (:class:`_UnitJob`): the article is read and parsed 
 its pages, and each of its PO files is read once to be checked, counted, rendered and
 compiled. The check gate keeps its verdict per PO file and hash of every file the check
 reads for it, so a rebuild after one edit checks one file; the verdict is that of
-``invoke check`` itself. While some verdict is not known, what the build makes waits in
-``build/.cache/staging`` and is moved into place only when the gate lets the build through.
+``invoke check`` itself. What the build makes waits in ``build/.cache/staging`` and is moved
+into place only when the build goes through: one that the gate or an unreadable file stops
+leaves build/ as it was.
 A build with pseudo-locales is made without the cache (and drops it: its pages link to
 locales a normal build does not have).
 
@@ -193,8 +194,8 @@ class _UnitJob:
     work: tuple[_LocaleWork, ...]
     published: tuple[str, ...]
     """Names of the published locales, source first (for the language switcher)."""
-    staging: str | None
-    """Where changed outputs go while the gate's verdict is not known; None: in place."""
+    staging: str
+    """Where changed outputs wait until the build is known to go through."""
 
 
 _Job = _ArticleJob | _CatalogJob | _UnitJob
@@ -361,12 +362,10 @@ class _Worker:
             done["page"] = [*page, title, fallback]
         return done
 
-    def _emit(self, target: Path, data: bytes, staging: str | None) -> list[Any]:
-        """Write ``data`` to ``target`` when its bytes changed, or to the staging folder;
-        returns the output's name under build/ and whether it was (or is to be) written."""
+    def _emit(self, target: Path, data: bytes, staging: str) -> list[Any]:
+        """Put ``data`` in the staging folder when it differs from ``target``'s bytes; returns
+        the output's name under build/ and whether it is to be written."""
         out = target.relative_to(self.config.build_dir).as_posix()
-        if staging is None:
-            return [out, write_atomic(target, data, durable=False)]
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 return [out, False]
@@ -860,7 +859,7 @@ def _plan(
                     stale,
                     tuple(work),
                     published_names,
-                    None,
+                    "",  # the staging folder: set by the build
                 )
             )
             plan.checking = plan.checking or stale or any(w.check for w in work)
@@ -914,11 +913,11 @@ def _build(
         if result.blocking:
             cache.save(cache_path, prune=False)  # this build did not need the other facts
             return result
+    # What the build makes waits in the staging folder until the build is known to go through:
+    # a build that stops (the gate, an unreadable file) leaves build/ as it was.
     staging = config.build_dir / _STAGING
     shutil.rmtree(staging, ignore_errors=True)
-    if gate and plan.checking:
-        # Outputs wait in the staging folder until the verdict is known.
-        plan.units = [dataclasses.replace(unit, staging=str(staging)) for unit in plan.units]
+    plan.units = [dataclasses.replace(unit, staging=str(staging)) for unit in plan.units]
 
     # Check, count, render and compile, on all cores.
     bar = Progress(progress, plan.pages)
@@ -933,7 +932,11 @@ def _build(
             _collect(inputs, plan, job, outcome, result, stale, made, staged, failure, bar)
 
     per_unit = max(1, len(targets))
-    runner.run(_batches(plan.units, max(1, _BATCH // per_unit)), done, weight=per_unit)
+    try:
+        runner.run(_batches(plan.units, max(1, _BATCH // per_unit)), done, weight=per_unit)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     bar.close()
     for domain in inputs.domains:
         # Verdicts on templates found earlier (the unit did not need to look again).
@@ -942,16 +945,16 @@ def _build(
             stale[domain] = known
     if gate and plan.checking:
         result.blocking = _blocking(inputs, checked, stale)
-        if result.blocking:
-            shutil.rmtree(staging, ignore_errors=True)
-            cache.save(cache_path, prune=False)
-            return result
-        _commit(staging, config.build_dir, staged)
+    if result.blocking or failure:
+        shutil.rmtree(staging, ignore_errors=True)
+        cache.save(cache_path, prune=False)  # what was learned of the inputs still holds
+        if failure:
+            message, path, line = failure
+            raise CatalogError(message, path, line)
+        return result
+    _commit(staging, config.build_dir, staged)
     for out, entry in made.items():
         cache.set_output(out, entry)
-    if failure:
-        message, path, line = failure
-        raise CatalogError(message, path, line)
     if pseudo:
         cache_path.unlink(missing_ok=True)
         return _build_pseudo(config, only, result)
@@ -1055,8 +1058,7 @@ def _collect(
             out, written = done[kind][0], done[kind][1]
             if written:
                 result.written.append(f"build/{out}")
-                if job.staging is not None:
-                    staged.append(out)
+                staged.append(out)
             if kind == "page":
                 title, fallback = done[kind][2], done[kind][3]
                 plan.titles[(work.locale, job.domain)] = (title, fallback)
