@@ -458,3 +458,16 @@ def test_build_stopped_by_an_unreadable_catalog_changes_nothing(project: Config)
     assert caught.value.path == "locales/de/LC_MESSAGES/sample.po"
     assert tree(config) == before
     assert not (config.build_dir / build_module._STAGING).exists()
+
+
+def test_cached_statistics_come_back_as_they_were_counted() -> None:
+    """Statistics travel through the cache as a list in _STAT_FIELDS order."""
+    import dataclasses
+
+    from lingopress.checks import Stats
+
+    assert [f.name for f in dataclasses.fields(Stats)][: len(build_module._STAT_FIELDS)] == list(
+        build_module._STAT_FIELDS
+    )
+    stats = Stats(3, 1, 2, 30, 10, 20)
+    assert build_module._stats(build_module._stats_dict(stats)) == stats

@@ -523,10 +523,8 @@ def _stats_dict(stats: Stats) -> list[int]:
 
 
 def _stats(data: list[int]) -> Stats:
-    stats = Stats()
-    for name, value in zip(_STAT_FIELDS, data, strict=True):
-        setattr(stats, name, int(value))
-    return stats
+    translated, fuzzy, untranslated, translated_words, fuzzy_words, untranslated_words = data
+    return Stats(translated, fuzzy, untranslated, translated_words, fuzzy_words, untranslated_words)
 
 
 def _diagnostic_data(d: Diagnostic) -> list[Any]:
@@ -552,6 +550,7 @@ class _Inputs:
         self.domains = [*self.slugs, SITE_DOMAIN]
         self._article_digests = {a.slug: a.digest for a in self.articles}
         self._verdict_keys: dict[tuple[str, str], str] = {}
+        self._stale_keys: dict[str, tuple[str, str]] = {}
         self._pot_stems: set[str] | None = None
         self._po_dirs = {name: str(config.po_path(name, SITE_DOMAIN).parent) for name in config.locales}
         self._pot_dir = str(config.pot_path(SITE_DOMAIN).parent)
@@ -630,7 +629,10 @@ class _Inputs:
         return "pot-error:" + key_of(self.cache.code, self.pot_digest(domain))
 
     def stale_key(self, domain: str, source: str) -> str:
-        return "stale:" + key_of(
+        known = self._stale_keys.get(domain)
+        if known is not None and known[0] == source:
+            return known[1]
+        key = "stale:" + key_of(
             self.cache.code,
             self.pyproject,
             domain,
@@ -638,6 +640,8 @@ class _Inputs:
             self.pot_digest(domain),
             os.environ.get("SOURCE_DATE_EPOCH"),
         )
+        self._stale_keys[domain] = (source, key)
+        return key
 
     def keep_verdicts(self, names: list[str]) -> None:
         """Mark the gate's verdicts on the current inputs of ``names`` as used, so that a build
