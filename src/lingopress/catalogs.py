@@ -255,7 +255,9 @@ def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
     for name, domain in files:
         catalog = read_locale_po(config, name, domain)
         path = config.mo_path(name, domain)
-        written.append(path if catalog is not None and write_atomic(path, mo_bytes(catalog)) else None)
+        written.append(
+            path if catalog is not None and write_atomic(path, mo_bytes(catalog), durable=False) else None
+        )
     return written
 
 

@@ -142,7 +142,7 @@ def index_language(info: LocaleInfo, entries: list[dict[str, Any]]) -> dict[str,
 
 
 def write_output(report: BuildReport, config: Config, path: Path, data: bytes) -> None:
-    if write_atomic(path, data):
+    if write_atomic(path, data, durable=False):  # build output: made again if lost
         report.written.append(config.relative(path))
 
 

@@ -260,4 +260,8 @@ def write_status(
         files[config.build_dir / "badges" / f"{locale.info.path_tag}.svg"] = badge_svg(
             locale.info.tag, stats[name].percent
         )
-    return [config.relative(path) for path, text in files.items() if write_atomic(path, text.encode("utf-8"))]
+    return [
+        config.relative(path)
+        for path, text in files.items()
+        if write_atomic(path, text.encode("utf-8"), durable=False)
+    ]
