@@ -256,7 +256,7 @@ def _check_site(format: str) -> None:
 )
 def serve(c: Context, port: int = 8000, bind: str = "127.0.0.1", watch: bool = False) -> None:
     """Serve build/ on http://127.0.0.1:8000/ for preview."""
-    from lingopress.site import preview_server, watch_and_rebuild
+    from lingopress.serve import preview_server, watch_and_rebuild
 
     with _user_errors():
         config = _config()

@@ -17,7 +17,7 @@ from typing import Any
 
 import websocket
 
-from lingopress.site import preview_server
+from lingopress.serve import preview_server
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

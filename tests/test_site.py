@@ -12,7 +12,7 @@ import pytest
 
 from lingopress.build import build_site
 from lingopress.config import Config
-from lingopress.site import source_fingerprint, watch_and_rebuild
+from lingopress.serve import source_fingerprint, watch_and_rebuild
 from sample_site import make_sample_site, validation_errors, validator_name
 
 PUBLISHED = {"en": "ltr", "de": "ltr", "tr": "ltr", "ar": "rtl", "ja": "ltr"}

@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import multiprocessing
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from lingopress.buildcache import BuildCache, digest_parts, key_of
 from lingopress.catalogs import read_locale_po
@@ -70,6 +68,9 @@ from lingopress.site import (
 )
 from lingopress.source import Article, find_articles, read_article
 from lingopress.status import last_revision, write_status
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["BuildResult", "Progress", "build_site"]
 
@@ -443,6 +444,9 @@ class _Runner:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            import multiprocessing  # a small site builds in this process, without the import time
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             # fork: the workers start with the modules already imported.
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")

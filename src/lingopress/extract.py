@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.extract import extract as babel_extract
-from jinja2.ext import babel_extract as jinja2_extract
 
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
@@ -140,6 +138,9 @@ def template_catalog(config: Config) -> Catalog:
     """Messages of the Jinja2 templates (``_``, ``gettext``, ``ngettext``, ``pgettext`` calls)."""
     catalog = Catalog()
     index: dict[tuple[str | None, str], Message] = {}
+    from babel.messages.extract import extract as babel_extract  # only the templates need them
+    from jinja2.ext import babel_extract as jinja2_extract
+
     templates = sorted(config.templates_dir.rglob("*.html")) if config.templates_dir.is_dir() else []
     for path in templates:
         name = config.relative(path)

@@ -8,10 +8,8 @@ back. Where fork is not available, or the work is small, it runs in this process
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 __all__ = ["cores", "map_chunks"]
@@ -36,7 +34,12 @@ def map_chunks(
     function (or a ``functools.partial`` of one). An exception in a chunk is raised here, after
     the chunks before it."""
     processes = cores()
-    if processes < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if processes < 2 or len(items) < min_items:
+        return function(list(items))
+    import multiprocessing  # not needed (nor its import time) for a small project
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return function(list(items))
     size = max(1, -(-len(items) // (processes * chunks_per_core)))
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
