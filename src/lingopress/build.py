@@ -900,6 +900,12 @@ def _build(
     result = BuildResult()
     cache_path = config.build_dir / CACHE_FILE
     cache = BuildCache.load(cache_path, _code_digest(), str(config.root))
+    # Whether build/ holds anything of earlier builds (a build into an empty folder has no stale
+    # outputs to look for).
+    look_on_disk = config.build_dir.is_dir() and any(
+        name != ".cache"
+        for name in os.listdir(config.build_dir)  # noqa: PTH208 -- names only
+    )
     inputs = _Inputs(config, cache, runner)
     source = config.source_locale.name
     scope = only or list(config.locales)
@@ -1005,7 +1011,9 @@ def _build(
     cache.set_output("status.json", planned["status.json"])
     copy_static(config, report)
     result.written.extend(report.written)
-    result.removed = _remove_stale(config, cache, planned, {i.name for i in targets}, only is not None)
+    result.removed = _remove_stale(
+        config, cache, planned, {i.name for i in targets}, only is not None, look_on_disk and not cache.loaded
+    )
     result.written.sort()
     cache.save(cache_path)
     return result
@@ -1161,10 +1169,16 @@ def _write_sitemap(config: Config, inputs: _Inputs, published: list[LocaleInfo])
 
 
 def _remove_stale(
-    config: Config, cache: BuildCache, planned: dict[str, list[Any]], scope: set[str], sharded: bool
+    config: Config,
+    cache: BuildCache,
+    planned: dict[str, list[Any]],
+    scope: set[str],
+    sharded: bool,
+    look_on_disk: bool,
 ) -> list[str]:
     """Delete outputs of articles, domains and locales that are gone. A sharded build only
-    touches its own locales."""
+    touches its own locales. ``look_on_disk``: the cache does not know what earlier builds
+    made, so look for their pages and MO files in build/."""
     stale: set[str] = set()
     for out, entry in list(cache.outputs.items()):
         locale = entry[1]
@@ -1173,8 +1187,7 @@ def _remove_stale(
         if not sharded or locale in scope:
             stale.add(out)
             cache.drop_output(out)
-    if not cache.loaded and config.build_dir.is_dir():
-        # No memory of earlier builds: look for pages and MO files on disk instead.
+    if look_on_disk:
         tags = {
             info.path_tag: info.name
             for info in [config.source_locale, *(lc.info for lc in config.locales.values())]
