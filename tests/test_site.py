@@ -4,7 +4,6 @@ static files, HTML validity, and a stylesheet that mirrors for RTL with enough c
 from __future__ import annotations
 
 import re
-import threading
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from lingopress.build import build_site
 from lingopress.config import Config
-from lingopress.serve import source_fingerprint, watch_and_rebuild
 from sample_site import make_sample_site, validation_errors, validator_name
 
 PUBLISHED = {"en": "ltr", "de": "ltr", "tr": "ltr", "ar": "rtl", "ja": "ltr"}
@@ -223,29 +221,3 @@ def test_layout_uses_logical_properties_so_rtl_mirrors(site: Config) -> None:
         css,
     )
     assert physical == []
-
-
-def test_serve_watch_sees_inputs_not_outputs(project: Config) -> None:
-    """What serve --watch watches: articles, templates, PO files and pyproject.toml, not build/."""
-    before = source_fingerprint(project)
-    project.build_dir.mkdir(exist_ok=True)
-    (project.build_dir / "page.html").write_text("output", "utf-8")
-    assert source_fingerprint(project) == before
-    po = project.locales_dir / "de" / "LC_MESSAGES" / "sample.po"
-    po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n', "utf-8")
-    assert source_fingerprint(project) != before
-
-
-def test_serve_watch_rebuilds_when_an_input_changes(project: Config) -> None:
-    """Editing an article while serve --watch runs triggers a rebuild."""
-    rebuilt = threading.Event()
-    stop = threading.Event()
-    thread = watch_and_rebuild(project, lambda: rebuilt.set() or "rebuilt", interval=0.01, stop=stop)
-    try:
-        article = project.source_dir / "sample.md"
-        article.write_text(article.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
-        assert rebuilt.wait(30), "no rebuild after the article changed"
-    finally:
-        stop.set()
-        thread.join(30)
