@@ -927,48 +927,21 @@ def _build(
         if result.blocking:
             cache.save(cache_path, prune=False)  # this build did not need the other facts
             return result
-    # What the build makes waits in the staging folder until the build is known to go through:
-    # a build that stops (the gate, an unreadable file) leaves build/ as it was.
-    staging = config.build_dir / _STAGING
-    shutil.rmtree(staging, ignore_errors=True)
-    plan.units = [dataclasses.replace(unit, staging=str(staging)) for unit in plan.units]
-
-    # Check, count, render and compile, on all cores.
-    bar = Progress(progress, plan.pages)
-    stale: dict[str, bool] = {}
-    made: dict[str, list[Any]] = {}
-    staged: list[str] = []
-    failure: list[Any] = []
-
-    def done(batch: list[_Job], found: list[dict[str, Any]]) -> None:
-        for job, outcome in zip(batch, found, strict=True):
-            assert isinstance(job, _UnitJob)
-            _collect(inputs, plan, job, outcome, result, stale, made, staged, failure, bar)
-
-    per_unit = max(1, len(targets))
-    try:
-        runner.run(_batches(plan.units, max(1, _BATCH // per_unit)), done, weight=per_unit)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    bar.close()
-    for domain in inputs.domains:
-        # Verdicts on templates found earlier (the unit did not need to look again).
-        known = cache.get(inputs.stale_key(domain, inputs.source_digest(domain))) if gate else None
-        if isinstance(known, bool) and domain not in stale:
-            stale[domain] = known
+    # Check, count, render and compile, on all cores. What the build makes waits in the staging
+    # folder until the build is known to go through: one that stops (the gate, an unreadable
+    # file) leaves build/ as it was.
+    units = _Units(inputs, plan, result, config.build_dir / _STAGING)
+    units.run(runner, max(1, len(targets)), progress)
     if gate and plan.checking:
-        result.blocking = _blocking(inputs, checked, stale)
-    if result.blocking or failure:
-        shutil.rmtree(staging, ignore_errors=True)
+        result.blocking = _blocking(inputs, checked, units.stale)
+    if result.blocking or units.failure:
+        units.discard()
         cache.save(cache_path, prune=False)  # what was learned of the inputs still holds
-        if failure:
-            message, path, line = failure
+        if units.failure:
+            message, path, line = units.failure
             raise CatalogError(message, path, line)
         return result
-    _commit(staging, config.build_dir, staged)
-    for out, entry in made.items():
-        cache.set_output(out, entry)
+    units.commit()
     if pseudo:
         cache_path.unlink(missing_ok=True)
         return _build_pseudo(config, only, result)
@@ -1038,63 +1011,91 @@ def _commit(staging: Path, build_dir: Path, staged: list[str]) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _collect(
-    inputs: _Inputs,
-    plan: _Plan,
-    job: _UnitJob,
-    outcome: dict[str, Any],
-    result: BuildResult,
-    stale: dict[str, bool],
-    made: dict[str, list[Any]],
-    staged: list[str],
-    failure: list[Any],
-    bar: Progress,
-) -> None:
-    """Keep what one unit learned, and note what it made (``made``: output -> cache entry,
-    recorded once the outputs are in place)."""
-    cache = inputs.cache
-    source_digest = inputs.source_digest(job.domain)
-    if "stale" in outcome:
-        stale[job.domain] = cache.put(inputs.stale_key(job.domain, source_digest), bool(outcome["stale"]))
-    if "pot_error" in outcome:
-        cache.put(inputs.pot_error_key(job.domain), outcome["pot_error"])
-    if "pot_stats" in outcome:
-        cache.put(inputs.pot_stats_key(job.domain), outcome["pot_stats"])
-    for work in job.work:
-        done = outcome["locales"][work.locale]
-        if "verdict" in done:
-            cache.put(inputs.verdict_key(work.locale, job.domain), done["verdict"])
-        if "error" in done and not failure:
-            failure.extend(done["error"])
-        if "stats" in done:
-            inputs.remember_stats(inputs.po_digest(work.locale, job.domain), done)
-        for kind in ("page", "mo"):
-            if kind not in done:
-                continue
-            out, written = done[kind][0], done[kind][1]
-            if written:
-                result.written.append(f"build/{out}")
-                staged.append(out)
-            if kind == "page":
-                title, fallback = done[kind][2], done[kind][3]
-                plan.titles[(work.locale, job.domain)] = (title, fallback)
-                made[out] = [*plan.outputs[out], title, fallback]
-                result.rendered += 1
-            else:
-                made[out] = plan.outputs[out]
-        if work.page:
-            bar.advance(work.locale, 1)
+class _Units:
+    """Runs a build's units, keeps what they learned of the inputs in the cache, and notes what
+    they made; the outputs wait in the staging folder until :meth:`commit`."""
+
+    def __init__(self, inputs: _Inputs, plan: _Plan, result: BuildResult, staging: Path):
+        self.inputs, self.plan, self.result, self.staging = inputs, plan, result, staging
+        self.stale: dict[str, bool] = {}
+        """Whether each domain's POT file is out of date, where a unit looked."""
+        self.made: dict[str, list[Any]] = {}
+        """Output -> its cache entry, recorded once the output is in place."""
+        self.staged: list[str] = []
+        self.failure: list[Any] = []
+        """The first PO file that could not be read: [message, path, line]."""
+
+    def run(self, runner: _Runner, per_unit: int, progress: TextIO | None) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        units = [dataclasses.replace(unit, staging=str(self.staging)) for unit in self.plan.units]
+        bar = Progress(progress, self.plan.pages)
+
+        def done(batch: list[_Job], found: list[dict[str, Any]]) -> None:
+            for job, outcome in zip(batch, found, strict=True):
+                assert isinstance(job, _UnitJob)
+                self._collect(job, outcome, bar)
+
+        try:
+            runner.run(_batches(units, max(1, _BATCH // per_unit)), done, weight=per_unit)
+        except BaseException:
+            self.discard()
+            raise
+        bar.close()
+
+    def _collect(self, job: _UnitJob, outcome: dict[str, Any], bar: Progress) -> None:
+        inputs, cache, plan, result = self.inputs, self.inputs.cache, self.plan, self.result
+        if "stale" in outcome:
+            key = inputs.stale_key(job.domain, inputs.source_digest(job.domain))
+            self.stale[job.domain] = cache.put(key, bool(outcome["stale"]))
+        if "pot_error" in outcome:
+            cache.put(inputs.pot_error_key(job.domain), outcome["pot_error"])
+        if "pot_stats" in outcome:
+            cache.put(inputs.pot_stats_key(job.domain), outcome["pot_stats"])
+        for work in job.work:
+            done = outcome["locales"][work.locale]
+            if "verdict" in done:
+                cache.put(inputs.verdict_key(work.locale, job.domain), done["verdict"])
+            if "error" in done and not self.failure:
+                self.failure.extend(done["error"])
+            if "stats" in done:
+                inputs.remember_stats(inputs.po_digest(work.locale, job.domain), done)
+            for kind in ("page", "mo"):
+                if kind not in done:
+                    continue
+                out, written = done[kind][0], done[kind][1]
+                if written:
+                    result.written.append(f"build/{out}")
+                    self.staged.append(out)
+                if kind == "page":
+                    title, fallback = done[kind][2], done[kind][3]
+                    plan.titles[(work.locale, job.domain)] = (title, fallback)
+                    self.made[out] = [*plan.outputs[out], title, fallback]
+                    result.rendered += 1
+                else:
+                    self.made[out] = plan.outputs[out]
+            if work.page:
+                bar.advance(work.locale, 1)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self) -> None:
+        """Move the staged outputs into build/ and record them in the cache."""
+        _commit(self.staging, self.inputs.config.build_dir, self.staged)
+        for out, entry in self.made.items():
+            self.inputs.cache.set_output(out, entry)
 
 
 def _blocking(inputs: _Inputs, checked: list[str], stale: dict[str, bool]) -> list[Diagnostic]:
     """The check errors that stop a build: any error of a required locale in scope, or of no
     locale (a stale or broken template). The same findings as
-    :func:`lingopress.gate.check_project`, from the verdicts kept per PO file."""
+    :func:`lingopress.gate.check_project`, from the verdicts kept per PO file. ``stale``: what
+    this build's units found of the templates; the cache knows the others."""
     cache = inputs.cache
-    if not stale:
-        for domain in inputs.domains:
-            known = cache.get(inputs.stale_key(domain, inputs.source_digest(domain)))
-            stale[domain] = bool(known)
+    stale = dict(stale)
+    for domain in inputs.domains:
+        if domain not in stale:
+            stale[domain] = bool(cache.get(inputs.stale_key(domain, inputs.source_digest(domain))))
     found = inputs.template_diagnostics(stale)
     for name in checked:
         found.extend(inputs.locale_diagnostics(name))
