@@ -16,6 +16,7 @@ from lingopress.segment import (
     Translation,
     _QuickInlineProcessor,
     collapse,
+    markdown_extensions,
     split_attr_list,
 )
 
@@ -172,8 +173,12 @@ def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
         def extendMarkdown(self, md: markdown.Markdown) -> None:
             md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
 
+    # Python-Markdown's own pipeline, extensions given by name; ours, given as instances.
     plain = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
-    quick = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, Quick()])
+    quick = markdown.Markdown(extensions=[*markdown_extensions(), Quick()])
+    assert [type(e) for e in quick.registeredExtensions[: len(MARKDOWN_EXTENSIONS)]] == [
+        type(e) for e in plain.registeredExtensions
+    ]
     assert isinstance(quick.treeprocessors["inline"], _QuickInlineProcessor)
     for path in _corpus_documents():
         text = path.read_text("utf-8")

@@ -30,10 +30,32 @@ __all__ = [
     "Segment",
     "Translation",
     "collapse",
+    "markdown_extensions",
     "split_attr_list",
 ]
 
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "fenced_code", "sane_lists"]
+"""The Python-Markdown extensions of article bodies (built by :func:`markdown_extensions`)."""
+
+
+def markdown_extensions() -> list[Extension]:
+    """:data:`MARKDOWN_EXTENSIONS` as instances. Given by name, Python-Markdown looks them up
+    among the entry points of every installed package, which costs tens of milliseconds at
+    the start of every process."""
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    return [
+        TableExtension(),
+        AttrListExtension(),
+        MarkdownInHtmlExtension(),
+        FencedCodeExtension(),
+        SaneListExtension(),
+    ]
+
 
 _BLOCK_KINDS = {
     "h1": "heading",
@@ -226,7 +248,7 @@ class BodySegmenter:
     """
 
     def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, _Extension(self)])
+        self.md = markdown.Markdown(extensions=[*markdown_extensions(), _Extension(self)])
         self._mode = "segments"
         self._found: list[Segment] = []
         self._body = ""
