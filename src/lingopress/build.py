@@ -22,7 +22,6 @@ does not depend on the scheduling). The build never writes to locales/.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import os
 import shutil
@@ -264,22 +263,26 @@ class _Worker:
             catalog = read_po(path, self.config.relative(path))
         except CatalogError as exc:
             return {"error": [exc.message, exc.path, exc.line]}
-        return {
-            "stats": _stats_dict(catalog_stats(catalog.messages)),
-            "revision": last_revision([catalog]) or "",
-        }
+        return _counts(catalog)
 
     def unit(self, job: _UnitJob) -> dict[str, Any]:
         """Check, count, render and compile one domain (see :class:`_UnitJob`)."""
         config = self.config
         out: dict[str, Any] = {"locales": {}}
         article: Article | None = None
-        parsed: ParsedBody | None = None
         if job.article is not None:
             path = Path(job.article)
             article = read_article(path, config.relative(path))
-            parsed = self.segmenter.parse(article.body, article.body_line)
+        parsed: ParsedBody | None = None
         extracted: Catalog | None = None
+
+        def body() -> ParsedBody | None:
+            # Parsed once, when a page or the messages need it (a unit that only checks or
+            # counts does not).
+            nonlocal parsed
+            if parsed is None and article is not None:
+                parsed = self.segmenter.parse(article.body, article.body_line)
+            return parsed
 
         def extraction() -> Catalog:
             nonlocal extracted
@@ -287,19 +290,19 @@ class _Worker:
                 if article is None:
                     extracted = self.template_catalog()
                 else:
-                    segments = article_segments(article, self.segmenter, parsed)
+                    segments = article_segments(article, self.segmenter, body())
                     extracted = article_catalog(article, segments, config.source_locale.babel)
             return extracted
 
         if job.pot_stats:
             out["pot_stats"] = _stats_dict(catalog_stats(extraction().messages))
         if job.stale:
-            out["stale"] = planned_pot(config, job.domain, copy.copy(extraction())) is not None
+            out["stale"] = planned_pot(config, job.domain, extraction()) is not None
         pot: Catalog | None = None
         if any(w.check for w in job.work):
-            # The check compares a PO file with the POT file, as 'invoke check' does.
+            # The check compares a PO file with the POT file, as 'invoke check' does; with no
+            # readable POT file, with what extraction makes.
             pot_path = config.pot_path(job.domain)
-            pot = extraction()
             out["pot_error"] = []
             if pot_path.is_file():
                 try:
@@ -308,9 +311,11 @@ class _Worker:
                     out["pot_error"] = _diagnostic_data(
                         Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message)
                     )
+            if pot is None:
+                pot = extraction()
         published = [self.info(name) for name in job.published]
         for work in job.work:
-            out["locales"][work.locale] = self._locale_work(job, work, article, parsed, pot, published)
+            out["locales"][work.locale] = self._locale_work(job, work, article, body, pot, published)
         return out
 
     def _locale_work(
@@ -318,7 +323,7 @@ class _Worker:
         job: _UnitJob,
         work: _LocaleWork,
         article: Article | None,
-        parsed: ParsedBody | None,
+        body: Callable[[], ParsedBody | None],
         pot: Catalog | None,
         published: list[LocaleInfo],
     ) -> dict[str, Any]:
@@ -340,13 +345,12 @@ class _Worker:
                 done["error"] = [catalog.message, catalog.path, catalog.line]
                 return done
             if work.stats and catalog is not None:
-                stats = check.stats if work.check else catalog_stats(catalog.messages)
-                done["stats"] = _stats_dict(stats)
-                done["revision"] = last_revision([catalog]) or ""
+                done.update(_counts(catalog, check.stats if work.check else None))
             if work.mo and catalog is not None:
                 target = config.mo_path(work.locale, job.domain)
                 done["mo"] = self._emit(target, mo_bytes(catalog), job.staging)
-            translations = Translations.from_catalog(catalog, unsafe)
+            if work.page:
+                translations = Translations.from_catalog(catalog, unsafe)
         if work.page:
             assert article is not None
             html = self.renderer.article_page(
@@ -356,7 +360,7 @@ class _Worker:
                 self.site(work.locale),
                 language_links(config, published, info, article.slug),
                 work.preview,
-                parsed,
+                body(),
             )
             page = self._emit(page_path(config, info, article.slug), html.encode("utf-8"), job.staging)
             title, fallback = self.renderer.plain(article, info, translations, article.title)
@@ -520,6 +524,15 @@ _STAT_FIELDS = (
     "fuzzy_words",
     "untranslated_words",
 )
+
+
+def _counts(catalog: Catalog, stats: Stats | None = None) -> dict[str, Any]:
+    """A PO file's statistics (``stats`` when already counted) and revision date, as the build
+    keeps them (for the status page)."""
+    return {
+        "stats": _stats_dict(stats if stats is not None else catalog_stats(catalog.messages)),
+        "revision": last_revision([catalog]) or "",
+    }
 
 
 def _stats_dict(stats: Stats) -> list[int]:
@@ -706,7 +719,7 @@ class _Inputs:
             return catalog_stats(template_catalog(self.config).messages)
         facts = next(a for a in self.articles if a.slug == domain)
         article = read_article(facts.path, self.config.relative(facts.path))
-        segmenter = BodySegmenter()
+        segmenter = self.runner.renderer().segmenter
         catalog = article_catalog(
             article, article_segments(article, segmenter), self.config.source_locale.babel
         )

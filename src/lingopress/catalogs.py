@@ -12,7 +12,15 @@ from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
 from lingopress.mofile import mo_bytes
 from lingopress.parallel import map_chunks
-from lingopress.pofile import Catalog, Message, bulk_allocation, format_po, read_po, write_atomic
+from lingopress.pofile import (
+    Catalog,
+    Message,
+    bulk_allocation,
+    format_po,
+    parse_po_bytes,
+    read_po,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from lingopress.merge import MergeSummary
@@ -189,31 +197,40 @@ def update_project(
 
 _POOL_MIN_FILES = 200
 """From this many PO files on, update and compile run on every core."""
-_state: tuple[Config, dict[str, Catalog], bool, bool] | None = None
+_update_state: tuple[Config, dict[str, Catalog], bool, bool] | None = None
 """What the worker processes of an update read (inherited when they are forked)."""
+_compile_config: Config | None = None
+"""The project, for the worker processes of a compile."""
 
 
 def _update_files(files: list[tuple[str, str]]) -> list[tuple[bool, MergeSummary, bytes | None]]:
     """Merge each (locale, domain) PO file with its template: whether the file is new, what the
     merge did, and the file's new bytes (None: unchanged). Nothing is written here."""
-    assert _state is not None
-    config, pots, fuzzy_matching, purge_obsolete = _state
+    assert _update_state is not None
+    config, pots, fuzzy_matching, purge_obsolete = _update_state
     found = []
     with bulk_allocation():
         for name, domain in files:
-            old = read_locale_po(config, name, domain)
+            path = config.po_path(name, domain)
+            rel = config.relative(path)
+            # The file is read once: parsed for the merge, and its bytes kept to compare.
+            raw: bytes | None = None
+            if path.is_file():
+                try:
+                    raw = path.read_bytes()
+                except OSError as exc:
+                    raise CatalogError(f"cannot read file: {exc.strerror}", rel) from exc
+            old = None if raw is None else parse_po_bytes(raw, rel)
             merged, summary = _merged(config, name, domain, pots[domain], old, fuzzy_matching, purge_obsolete)
             data = format_po(merged).encode("utf-8")
-            path = config.po_path(name, domain)
-            unchanged = old is not None and path.stat().st_size == len(data) and path.read_bytes() == data
-            found.append((old is None, summary, None if unchanged else data))
+            found.append((old is None, summary, None if data == raw else data))
     return found
 
 
 def _update_project(
     config: Config, locales: list[str], fuzzy_matching: bool, purge_obsolete: bool
 ) -> UpdateReport:
-    global _state
+    global _update_state
     report = UpdateReport()
     pots = {domain: read_pot(config, domain) for domain in domains(config)}
     if not pots:
@@ -221,11 +238,11 @@ def _update_project(
     for name in locales:
         config.locale(name)
     files = [(name, domain) for name in locales for domain in pots]
-    _state = (config, pots, fuzzy_matching, purge_obsolete)
+    _update_state = (config, pots, fuzzy_matching, purge_obsolete)
     try:
         merged = map_chunks(_update_files, files, _POOL_MIN_FILES)
     finally:
-        _state = None
+        _update_state = None
     # Every file was read and merged: now write.
     for (name, domain), (created, summary, data) in zip(files, merged, strict=True):
         path = config.po_path(name, domain)
@@ -249,8 +266,8 @@ def _same_messages(old: Catalog, new: Catalog) -> bool:
 
 
 def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
-    assert _state is not None
-    config = _state[0]
+    config = _compile_config
+    assert config is not None
     written: list[Path | None] = []
     for name, domain in files:
         catalog = read_locale_po(config, name, domain)
@@ -263,10 +280,10 @@ def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
 
 def compile_project(config: Config, locales: list[str]) -> list[Path]:
     """Write ``build/locale/<lang>/LC_MESSAGES/<domain>.mo`` for every PO file; returns those written."""
-    global _state
+    global _compile_config
     files = [(name, domain) for name in locales for domain in domains(config)]
-    _state = (config, {}, False, False)
+    _compile_config = config
     try:
         return [path for path in map_chunks(_compile_files, files, _POOL_MIN_FILES) if path is not None]
     finally:
-        _state = None
+        _compile_config = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -199,7 +199,7 @@ def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracte
         path = Path(name)
         article = read_article(path, config.relative(path))
         catalog = article_catalog(article, article_segments(article, segmenter), config.source_locale.babel)
-        text = planned_pot(config, article.slug, copy.copy(catalog))
+        text = planned_pot(config, article.slug, catalog)
         found.append(
             _Extracted(article.slug, article.path, text, article if keep else None, catalog if keep else None)
         )
@@ -267,8 +267,8 @@ def pot_header(domain: str, config: Config, creation_date: str) -> Message:
 
 
 def pot_text(domain: str, catalog: Catalog, config: Config, creation_date: str) -> str:
-    catalog.header = pot_header(domain, config, creation_date)
-    return format_po(catalog)
+    """The POT file of ``catalog``'s messages (``catalog`` itself is left as it is)."""
+    return format_po(dataclasses.replace(catalog, header=pot_header(domain, config, creation_date)))
 
 
 def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:

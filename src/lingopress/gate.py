@@ -17,6 +17,7 @@ positive, with a translator comment naming its code::
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -457,15 +458,12 @@ def check_project(config: Config, locales: list[str] | None = None) -> CheckResu
     _shared = (config, names, pots, glossaries)
     try:
         # Forked workers share the templates and glossaries read here; only findings travel.
-        checks = map_chunks(
-            _check_files, domains, -(-_POOL_MIN_FILES // max(1, len(names))), chunks_per_core=8
-        )
+        min_domains = math.ceil(_POOL_MIN_FILES / max(1, len(names)))
+        checks = map_chunks(_check_files, domains, min_domains, chunks_per_core=8)
     finally:
         _shared = None
-    by_file = {
-        (name, domain): c
-        for (domain, name), c in zip(((d, n) for d in domains for n in names), checks, strict=True)
-    }
+    # _check_files goes domain by domain, each locale in turn.
+    by_file = dict(zip([(name, domain) for domain in domains for name in names], checks, strict=True))
     for name in names:
         locale = config.locale(name)
         total = Stats()

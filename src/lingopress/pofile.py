@@ -29,6 +29,7 @@ __all__ = [
     "bulk_allocation",
     "format_po",
     "parse_po",
+    "parse_po_bytes",
     "read_po",
     "save_po",
     "write_atomic",
@@ -246,8 +247,13 @@ def read_po(path: str | Path, display_path: str | None = None) -> Catalog:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read file: {exc.strerror}", name) from exc
-    text, _warnings = _decode(data, name)
-    return parse_po(text, name)
+    return parse_po_bytes(data, name)
+
+
+def parse_po_bytes(data: bytes, path: str = "<bytes>") -> Catalog:
+    """Parse the bytes of a PO or POT file (in the charset its header declares)."""
+    text, _warnings = _decode(data, path)
+    return parse_po(text, path)
 
 
 @contextmanager
