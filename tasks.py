@@ -47,7 +47,7 @@ def extract(c: Context, check: bool = False) -> None:
 
     with _user_errors():
         config = _config()
-        planned = pot_plan(config)
+        planned = pot_plan(config, remember=not check)  # a check writes nothing, not even the cache
         if check:
             stale = stale_pots(config, planned)
             for path in stale:

@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO / "src"))
 from lingopress.build import build_site  # noqa: E402
 from lingopress.catalogs import compile_project, update_project  # noqa: E402
 from lingopress.config import Config, load_config  # noqa: E402
+from lingopress.extract import CACHE_FILE as EXTRACT_CACHE  # noqa: E402
 from lingopress.extract import write_pots  # noqa: E402
 from lingopress.gate import check_project  # noqa: E402
 from lingopress.pofile import read_po, save_po  # noqa: E402
@@ -97,7 +98,8 @@ def _render(config: Config, pages: int = 1000) -> tuple[str, float, int]:
 
 
 STAGES: dict[str, Callable[[Config], str | tuple[str, float, int]]] = {
-    "extract": lambda c: f"{len(write_pots(c))} written",
+    "extract": lambda c: f"{len(write_pots(c))} written",  # with what an extraction keeps removed
+    "re-extract": lambda c: f"{len(write_pots(c))} written",
     "update": lambda c: f"{len(update_project(c, list(c.locales)).written)} written",
     "compile": lambda c: f"{len(compile_project(c, list(c.locales)))} written",
     "check": lambda c: f"{len(check_project(c).errors)} errors",
@@ -115,6 +117,8 @@ def main() -> None:
     config = load_config(root)
     if stage == "build":
         shutil.rmtree(config.build_dir, ignore_errors=True)
+    if stage == "extract":
+        (config.build_dir / EXTRACT_CACHE).unlink(missing_ok=True)
     start = time.perf_counter()
     outcome = STAGES[stage](config)
     seconds = time.perf_counter() - start

@@ -129,3 +129,81 @@ def test_extraction_on_every_core_gives_the_same_templates(
     with pytest.raises(SourceError) as caught:
         extract_module.pot_plan(project)
     assert caught.value.path == "source/more-9.md"
+
+
+def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an extraction found is kept in build/.cache/extract.json: an article is read again
+    only when it, its POT file, the configuration, the code or SOURCE_DATE_EPOCH changed; the
+    templates likewise. The plans are those of a full extraction."""
+    from lingopress import extract as extract_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # plans made a minute apart are the same
+    read: list[str] = []
+    real_read = extract_module.read_article
+    monkeypatch.setattr(
+        extract_module, "read_article", lambda path, shown: read.append(shown) or real_read(path, shown)
+    )
+    real_templates = extract_module.template_catalog
+    monkeypatch.setattr(
+        extract_module, "template_catalog", lambda config: read.append("templates") or real_templates(config)
+    )
+
+    def plan() -> dict[Path, str | None]:
+        read.clear()
+        found = dict(extract_module.pot_plan(project))
+        reads = list(read)
+        assert found == dict(extract_module.pot_plan(project, extract_project(project))), "as if read anew"
+        read[:] = reads
+        return found
+
+    sample = (project.source_dir / "sample.md").read_text("utf-8")
+    (project.source_dir / "other.md").write_text(sample.replace('slug = "sample"', 'slug = "other"'), "utf-8")
+    write_pots(project)
+    cache_file = project.build_dir / extract_module.CACHE_FILE
+    assert cache_file.is_file()
+    assert list(plan().values()) == [None, None, None] and read == []
+
+    # An edited article is read again, and once its POT file is written, no more.
+    (project.source_dir / "sample.md").write_text(
+        sample.replace("Patients come first.", "Patients first."), "utf-8"
+    )
+    planned = plan()
+    assert read == ["source/sample.md"] and planned[project.pot_path("sample")] is not None
+    assert write_pots(project) == [project.pot_path("sample")]
+    assert list(plan().values()) == [None, None, None] and read == []
+
+    # A POT file edited or deleted by hand.
+    pot = project.pot_path("other")
+    pot.write_text(pot.read_text("utf-8") + '\nmsgid "extra"\nmsgstr ""\n', "utf-8")
+    assert plan()[pot] is not None and read == ["source/other.md"]
+    pot.unlink()
+    assert plan()[pot] is not None and read == ["source/other.md"]
+    write_pots(project)
+
+    # The templates.
+    template = project.templates_dir / "base.html"
+    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
+    assert list(plan().values()) == [None, None, None] and read == ["templates"]
+
+    # Another SOURCE_DATE_EPOCH, another date in every POT file.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    assert all(text is not None for text in plan().values())
+    assert sorted(read) == ["source/other.md", "source/sample.md", "templates"]
+
+    # A slug taken by a new article is reported, though the first article was not read again.
+    write_pots(project)
+    (project.source_dir / "zz-copy.md").write_text(sample, "utf-8")
+    with pytest.raises(SourceError) as caught:
+        extract_module.pot_plan(project)
+    assert (
+        caught.value.path == "source/zz-copy.md"
+        and "already used by source/sample.md" in caught.value.message
+    )
+    (project.source_dir / "zz-copy.md").unlink()
+
+    # An unreadable cache is ignored; a plan that is not to be remembered writes none.
+    cache_file.write_bytes(b"\x00 not json")
+    assert list(plan().values()) == [None, None, None] and len(read) == 3
+    cache_file.unlink()
+    extract_module.pot_plan(project, remember=False)
+    assert not cache_file.exists()

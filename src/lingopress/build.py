@@ -25,14 +25,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from lingopress.buildcache import BuildCache, digest_parts, key_of
+from lingopress.buildcache import BuildCache, code_digest, digest_parts, key_of, tree_digest
 from lingopress.catalogs import read_locale_po
 from lingopress.checks import Diagnostic, Stats, catalog_stats
 from lingopress.config import SITE_DOMAIN, Config, load_config
@@ -42,6 +41,7 @@ from lingopress.extract import (
     article_segments,
     extract_project,
     planned_pot,
+    stale_key,
     template_catalog,
 )
 from lingopress.gate import check_domain, locale_glossary, orphan_diagnostics, read_for_check
@@ -248,13 +248,7 @@ class _Worker:
     def article(self, job: _ArticleJob) -> dict[str, Any]:
         """What the build needs to know of an article before anything else (its front matter)."""
         path = Path(job.path)
-        article = read_article(path, self.config.relative(path))
-        return {
-            "slug": article.slug,
-            "title": article.title,
-            "published": article.published.isoformat() if article.published else None,
-            "updated": article.updated.isoformat() if article.updated else None,
-        }
+        return read_article(path, self.config.relative(path)).front_facts()
 
     def catalog(self, job: _CatalogJob) -> dict[str, Any]:
         """A PO file's statistics and its revision date (for the status page)."""
@@ -482,30 +476,6 @@ def _batches(jobs: Sequence[_Job], size: int) -> list[list[_Job]]:
 # --------------------------------------------------------------------------- inputs
 
 
-def _code_digest() -> str:
-    """The package's own source and the libraries that shape the output: a change rebuilds everything."""
-    import babel
-    import jinja2
-    import markdown
-
-    package = Path(__file__).resolve().parent
-    parts: list[object] = [sys.version, babel.__version__, jinja2.__version__, markdown.__version__]
-    for path in sorted(package.glob("*.py")):
-        st = path.stat()
-        parts.append([path.name, st.st_size, st.st_mtime_ns])
-    return digest_parts(*parts)
-
-
-def _tree_digest(cache: BuildCache, folder: Path) -> str:
-    if not folder.is_dir():
-        return ""
-    # Strings and os.walk, not pathlib: on a large site this lists every PO file of every build.
-    root = str(folder)
-    files = sorted(f"{top}/{name}" for top, _, names in os.walk(root) for name in names)
-    start = len(root) + 1
-    return digest_parts(*[[path[start:], cache.file_digest(path)] for path in files])
-
-
 @dataclass(slots=True)
 class _ArticleFacts:
     path: Path
@@ -561,7 +531,7 @@ class _Inputs:
         self.cache = cache
         self.runner = runner
         self.pyproject = cache.file_digest(config.root / "pyproject.toml") or ""
-        self.templates = _tree_digest(cache, config.templates_dir)
+        self.templates = tree_digest(cache, config.templates_dir)
         self.articles = self._scan_articles()
         self.slugs = [a.slug for a in self.articles]
         self.domains = [*self.slugs, SITE_DOMAIN]
@@ -649,14 +619,7 @@ class _Inputs:
         known = self._stale_keys.get(domain)
         if known is not None and known[0] == source:
             return known[1]
-        key = "stale:" + key_of(
-            self.cache.code,
-            self.pyproject,
-            domain,
-            source,
-            self.pot_digest(domain),
-            os.environ.get("SOURCE_DATE_EPOCH"),
-        )
+        key = stale_key(self.cache.code, self.pyproject, domain, source, self.pot_digest(domain))
         self._stale_keys[domain] = (source, key)
         return key
 
@@ -912,7 +875,7 @@ def _build(
 ) -> BuildResult:
     result = BuildResult()
     cache_path = config.build_dir / CACHE_FILE
-    cache = BuildCache.load(cache_path, _code_digest(), str(config.root))
+    cache = BuildCache.load(cache_path, code_digest(), str(config.root))
     # Whether build/ holds anything of earlier builds (a build into an empty folder has no stale
     # outputs to look for).
     look_on_disk = config.build_dir.is_dir() and any(

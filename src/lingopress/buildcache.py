@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,15 @@ from typing import Any
 
 from lingopress.pofile import write_atomic
 
-__all__ = ["CACHE_VERSION", "BuildCache", "digest_bytes", "digest_parts", "key_of"]
+__all__ = [
+    "CACHE_VERSION",
+    "BuildCache",
+    "code_digest",
+    "digest_bytes",
+    "digest_parts",
+    "key_of",
+    "tree_digest",
+]
 
 CACHE_VERSION = 1
 _RACY_NS = 2_000_000_000
@@ -49,6 +58,21 @@ def key_of(*parts: str | bool | None) -> str:
     (The parts are hashes, names and flags, so ``None`` and ``"None"`` never meet.)
     """
     return digest_bytes("\x1f".join(map(str, parts)).encode("utf-8"))
+
+
+def code_digest() -> str:
+    """The package's own source and the libraries that shape what it makes: another code, another
+    cache (a change rebuilds everything)."""
+    import babel
+    import jinja2
+    import markdown
+
+    package = Path(__file__).resolve().parent
+    parts: list[object] = [sys.version, babel.__version__, jinja2.__version__, markdown.__version__]
+    for path in sorted(package.glob("*.py")):
+        st = path.stat()
+        parts.append([path.name, st.st_size, st.st_mtime_ns])
+    return digest_parts(*parts)
 
 
 @dataclass(slots=True)
@@ -184,3 +208,14 @@ def _kept(entries: dict[str, Any], used: set[str]) -> dict[str, Any]:
     if len(entries) - len(used) <= max(len(used), 1000):
         return entries
     return {k: v for k, v in entries.items() if k in used}
+
+
+def tree_digest(cache: BuildCache, folder: Path) -> str:
+    """The hash of every file under ``folder``, with their relative paths ("" for no folder)."""
+    if not folder.is_dir():
+        return ""
+    # Strings and os.walk, not pathlib: on a large site this lists every PO file of every build.
+    root = str(folder)
+    files = sorted(f"{top}/{name}" for top, _, names in os.walk(root) for name in names)
+    start = len(root) + 1
+    return digest_parts(*[[path[start:], cache.file_digest(path)] for path in files])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from babel import Locale
 
+from lingopress.buildcache import BuildCache, code_digest, digest_bytes, key_of, tree_digest
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
 from lingopress.parallel import map_chunks
@@ -32,6 +33,7 @@ __all__ = [
     "planned_pot",
     "pot_plan",
     "pot_text",
+    "stale_key",
     "stale_pots",
     "template_catalog",
     "write_pots",
@@ -40,6 +42,8 @@ __all__ = [
 BRACE_FLAG = "python-brace-format"
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 _DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+CACHE_FILE = Path(".cache") / "extract.json"
+"""What earlier extractions found (under build/): which POT files were right for which sources."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,10 @@ class _Extracted:
     path: str
     pot: str | None
     """The text its POT file should have; None when the file is already right."""
+    digest: str
+    """The hash of the article file."""
+    front: dict[str, str | None]
+    """:meth:`Article.front_facts`."""
     article: Article | None
     catalog: Catalog | None
     """None when not asked for (they cost more to send between processes than to make)."""
@@ -201,24 +209,42 @@ def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracte
         catalog = article_catalog(article, article_segments(article, segmenter), config.source_locale.babel)
         text = planned_pot(config, article.slug, catalog)
         found.append(
-            _Extracted(article.slug, article.path, text, article if keep else None, catalog if keep else None)
+            _Extracted(
+                article.slug,
+                article.path,
+                text,
+                article.digest,
+                article.front_facts(),
+                article if keep else None,
+                catalog if keep else None,
+            )
         )
     return found
 
 
-def _extract(config: Config, segmenter: BodySegmenter | None, keep: bool) -> list[_Extracted]:
-    """Every article extracted, in order; a large project is read on every core."""
+def _extract(
+    config: Config, segmenter: BodySegmenter | None, keep: bool, paths: list[str] | None = None
+) -> list[_Extracted]:
+    """Every article (or those of ``paths``) extracted, in order; many are read on every core."""
     global _state
-    paths = [str(p) for p in find_articles(config.source_dir)]
+    if paths is None:
+        paths = [str(p) for p in find_articles(config.source_dir)]
+    if not paths:
+        return []
     _state = (config, segmenter or BodySegmenter())
     work = functools.partial(_extract_articles, root=str(config.root), keep=keep)
     results = map_chunks(work, paths, _POOL_MIN_ARTICLES)
-    slugs: dict[str, str] = {}
-    for found in results:
-        if found.slug in slugs:
-            raise SourceError(f"slug {found.slug!r} is already used by {slugs[found.slug]}", found.path, 1)
-        slugs[found.slug] = found.path
+    _unique_slugs([(found.slug, found.path) for found in results])
     return results
+
+
+def _unique_slugs(articles: list[tuple[str, str]]) -> None:
+    """Raise :class:`SourceError` at the second article of ``(slug, path)`` that has a slug."""
+    slugs: dict[str, str] = {}
+    for slug, path in articles:
+        if slug in slugs:
+            raise SourceError(f"slug {slug!r} is already used by {slugs[slug]}", path, 1)
+        slugs[slug] = path
 
 
 def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> Extraction:
@@ -297,17 +323,16 @@ class Plan(dict[Path, str | None]):
     """POT file -> the text it should have (None: the file is right)."""
 
 
-def pot_plan(config: Config, source: Extraction | dict[str, Catalog] | Plan | None = None) -> Plan:
+def pot_plan(
+    config: Config, source: Extraction | dict[str, Catalog] | Plan | None = None, remember: bool = True
+) -> Plan:
     """The text each domain's POT file should have (None: the file is right), from
-    ``source``, or from the sources read anew."""
+    ``source``, or from the sources read anew (see :func:`_plan_anew`; ``remember``: keep
+    what was found for the next time)."""
     if isinstance(source, Plan):
         return source
     if source is None:
-        planned = Plan(
-            {config.pot_path(found.slug): found.pot for found in _extract(config, None, keep=False)}
-        )
-        planned[config.pot_path(SITE_DOMAIN)] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
-        return planned
+        return _plan_anew(config, remember)
     catalogs, known = (source.catalogs, source.planned) if isinstance(source, Extraction) else (source, {})
     return Plan(
         {
@@ -317,6 +342,66 @@ def pot_plan(config: Config, source: Extraction | dict[str, Catalog] | Plan | No
             for domain, catalog in catalogs.items()
         }
     )
+
+
+def stale_key(code: str, config: str, domain: str, source: str, pot: str | None) -> str:
+    """The cache key of whether a domain's POT file is stale (see :func:`planned_pot`). That
+    follows from the code, the configuration, the source (the article, or the templates), the
+    POT file and ``SOURCE_DATE_EPOCH`` (each but the last given as its hash)."""
+    return "stale:" + key_of(code, config, domain, source, pot, os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def _plan_anew(config: Config, remember: bool) -> Plan:
+    """:func:`pot_plan` from the sources: only those that changed are read. What each extraction
+    found is kept in ``build/.cache/extract.json``, by the hashes of what it depends on (see
+    :func:`stale_key`): an article whose POT file was right, with neither changed since, is
+    not extracted again."""
+    cache_path = config.build_dir / CACHE_FILE
+    cache = BuildCache.load(cache_path, code_digest(), str(config.root))
+    settings = cache.file_digest(config.root / "pyproject.toml") or ""
+
+    def known_right(domain: str, source: str) -> bool:
+        pot = cache.file_digest(config.pot_path(domain))
+        return cache.get(stale_key(cache.code, settings, domain, source, pot)) is False
+
+    # Article path -> (slug, the text its POT file should have); the slug is known for the
+    # articles not read again.
+    articles: dict[str, tuple[str, str | None]] = {}
+    todo: dict[str, str] = {}  # path -> hash, of the articles to read
+    for path in map(str, find_articles(config.source_dir)):
+        digest = cache.file_digest(path)
+        front = cache.get(f"front:{digest}")
+        if digest is not None and isinstance(front, dict) and known_right(str(front["slug"]), digest):
+            articles[path] = (str(front["slug"]), None)
+        else:
+            todo[path] = digest or ""
+    for (path, digest), found in zip(todo.items(), _extract(config, None, False, list(todo)), strict=True):
+        articles[path] = (found.slug, found.pot)
+        cache.put(f"front:{digest}", found.front)
+        _remember(cache, config, settings, found.slug, digest, found.pot)
+    ordered = sorted(articles.items())  # find_articles' order
+    _unique_slugs([(slug, config.relative(Path(path))) for path, (slug, _) in ordered])
+    planned = Plan({config.pot_path(slug): text for _, (slug, text) in ordered})
+
+    templates = tree_digest(cache, config.templates_dir)
+    site_pot = config.pot_path(SITE_DOMAIN)
+    if known_right(SITE_DOMAIN, templates):
+        planned[site_pot] = None
+    else:
+        planned[site_pot] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
+        _remember(cache, config, settings, SITE_DOMAIN, templates, planned[site_pot])
+    if remember:
+        cache.save(cache_path)
+    return planned
+
+
+def _remember(
+    cache: BuildCache, config: Config, settings: str, domain: str, source: str, text: str | None
+) -> None:
+    """Keep that the domain's POT file is right: as it is (``text`` None), or once ``text`` is
+    written."""
+    pot = cache.file_digest(config.pot_path(domain)) if text is None else digest_bytes(text.encode("utf-8"))
+    cache.put(stale_key(cache.code, settings, domain, source, pot), False)
 
 
 def stale_pots(

@@ -42,6 +42,15 @@ class Article:
     digest: str
     """A hash of the file's bytes: pages are rebuilt when it changes."""
 
+    def front_facts(self) -> dict[str, str | None]:
+        """What the caches keep of the front matter (plain data, by the hash of the file)."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "updated": self.updated.isoformat() if self.updated else None,
+        }
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Articles cross process boundaries; a mapping proxy cannot be pickled, its dict can.
         state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
