@@ -7,6 +7,8 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from markdown.extensions import Extension
 
 from lingopress.segment import (
@@ -168,14 +170,18 @@ def _corpus_documents() -> list[Path]:
     return documents
 
 
-def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
-    class Quick(Extension):
-        def extendMarkdown(self, md: markdown.Markdown) -> None:
-            md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
+class _Quick(Extension):  # type: ignore[misc]
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
 
-    # Python-Markdown's own pipeline, extensions given by name; ours, given as instances.
-    plain = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
-    quick = markdown.Markdown(extensions=[*markdown_extensions(), Quick()])
+
+# Python-Markdown's own pipeline, extensions given by name; ours, given as instances.
+_PLAIN = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+_QUICK = markdown.Markdown(extensions=[*markdown_extensions(), _Quick()])
+
+
+def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
+    plain, quick = _PLAIN, _QUICK
     assert [type(e) for e in quick.registeredExtensions[: len(MARKDOWN_EXTENSIONS)]] == [
         type(e) for e in plain.registeredExtensions
     ]
@@ -183,6 +189,25 @@ def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
     for path in _corpus_documents():
         text = path.read_text("utf-8")
         assert quick.reset().convert(text) == plain.reset().convert(text), path
+
+
+# Pieces of inline Markdown that the quick pass treats apart: code spans (balanced or not),
+# what the other patterns start with, and plain text around them.
+_INLINE_PIECES = ["`", "``", "```", "`x`", "` y `", "``a`", "`b``", "x`", "a", " ", "\t", "b c", "_",
+                  "snake_case", "*", "**", "[", "]", "(", ")", "[t](u)", "\\", "\\`", "<", ">",
+                  "<http://e.org>", "&", "&amp;", "!", "\n", "  \n", "{", "}", "é", "#"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=12))
+@example(["`", "`", "\\`"])  # the backtick pattern's spans run past its match
+@example(["`a`", "]", "``", " ", "```", "``a`"])  # backticks that close nothing are passed over
+def test_quick_inline_pass_gives_python_markdown_output_on_any_inline_text(pieces: list[str]) -> None:
+    """Texts made of code spans, the characters other inline patterns start with, and plain
+    text, as a paragraph, a list item, a heading and a table cell: the same HTML both ways."""
+    text = "".join(pieces).strip() or "x"
+    for document in (text, f"- {text}", f"## {text}", f"| a |\n|---|\n| {text} |"):
+        assert _QUICK.reset().convert(document) == _PLAIN.reset().convert(document), document
 
 
 def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:
