@@ -1,10 +1,11 @@
 """Article body <-> segments: one message per Markdown block, and the same blocks back to HTML.
 
-One Python-Markdown pipeline serves both directions. A tree processor that
-runs before inline parsing sees each block's raw inline Markdown: when
-extracting it records the block as a :class:`Segment`; when rendering it puts
-the translation in its place, which then gets the same inline treatment. So
-what is extracted is exactly what is replaced.
+One Python-Markdown pipeline serves both directions. The block parser's tree,
+before inline parsing, holds each block's raw inline Markdown: the parse records
+each block as a :class:`Segment`, with where it is in the tree; when rendering,
+a tree processor that runs before the inline pass puts each translation in its
+block's place, where it gets the same inline treatment. So what is extracted is
+exactly what is replaced.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ class ParsedBody:
 
     Python-Markdown's preprocessors and block parser give the same tree whatever the
     language; only the text of the blocks differs. What the parse left in the HTML stash
-    (code blocks, raw HTML) and the link references go with the tree.
+    (code blocks, raw HTML) and the link references go with the tree, and so does where
+    each translatable block is.
     """
 
     body: str
@@ -119,6 +121,22 @@ class ParsedBody:
     tag_counter: int
     tag_data: tuple[object, ...]
     references: tuple[tuple[str, tuple[str, str]], ...]
+    blocks: tuple[_Block, ...] = ()
+    """The translatable blocks, in page order."""
+    kept: tuple[tuple[int, ...], ...] = ()
+    """Where the elements marked ``translate="no"`` are (see :class:`_Block`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One translatable block of a parsed body: where it is, its message, and its attr_list."""
+
+    path: tuple[int, ...]
+    """Child indexes from the root of the tree to the block's element."""
+    segment: Segment
+    attrs: str
+    """The trailing attr_list the block keeps (without ``msgctxt``), or ""."""
+    heading: bool
 
 
 def collapse(text: str) -> str:
@@ -158,14 +176,14 @@ def _without_attr(attrs: str, name: str) -> str:
 
 
 class _BlockProcessor(Treeprocessor):  # type: ignore[misc]
-    """Visits every translatable block before inline parsing (see module docstring)."""
+    """Puts the translations in the blocks before inline parsing (see module docstring)."""
 
     def __init__(self, md: markdown.Markdown, owner: BodySegmenter):
         super().__init__(md)
         self.owner = owner
 
     def run(self, root: etree.Element) -> None:
-        self.owner._visit(root, self.md, quote=False)
+        self.owner._fill_blocks(root, self.md)
 
 
 # What each of Python-Markdown's inline patterns cannot match without: one of these substrings.
@@ -307,11 +325,10 @@ class BodySegmenter:
 
     def __init__(self) -> None:
         self.md = markdown.Markdown(extensions=[*markdown_extensions(), _Extension(self)])
-        self._mode = "segments"
-        self._found: list[Segment] = []
         self._body = ""
         self._cursor = 0
         self._cursor_line = 1
+        self._parsed: ParsedBody | None = None
         self._translate: Callable[[Segment], Translation] | None = None
         self._fill: Callable[[str], str] | None = None
         self._fill_fallback: Callable[[str], str] | None = None
@@ -330,6 +347,10 @@ class BodySegmenter:
             lines = preprocessor.run(lines)
         root = md.parser.parseDocument(lines).getroot()
         stash = md.htmlStash
+        blocks: list[_Block] = []
+        kept: list[tuple[int, ...]] = []
+        self._start(body, first_line)
+        self._visit(root, (), False, blocks, kept)
         return ParsedBody(
             body,
             first_line,
@@ -339,17 +360,14 @@ class BodySegmenter:
             stash.tag_counter,
             tuple(stash.tag_data),
             tuple(md.references.items()),
+            tuple(blocks),
+            tuple(kept),
         )
 
     def segments(self, body: str | ParsedBody, first_line: int = 1) -> list[Segment]:
         """The translatable blocks of ``body``; ``first_line`` is its first line in the file."""
         parsed = body if isinstance(body, ParsedBody) else self.parse(body, first_line)
-        self._mode = "segments"
-        self._start(parsed.body, parsed.first_line)
-        if parsed.root is not None:
-            self._visit(parsed.root, self.md, quote=False)  # reads the tree, does not change it
-        found, self._found = self._found, []
-        return found
+        return [block.segment for block in parsed.blocks]
 
     def render(
         self,
@@ -371,10 +389,9 @@ class BodySegmenter:
         parsed = body if isinstance(body, ParsedBody) else self.parse(body, first_line)
         if parsed.root is None:
             return ""
-        self._mode = "render"
+        self._parsed = parsed
         self._translate, self._fill, self._fallback_attrs = translate, fill, fallback_attrs
         self._fill_fallback = fill_fallback or fill
-        self._start(parsed.body, parsed.first_line)
         md = self.md
         md.reset()
         # What Markdown.convert does after the block parser, on a copy of the parsed tree.
@@ -402,6 +419,7 @@ class BodySegmenter:
             return output.strip()
         finally:
             self._translate = self._fill = self._fill_fallback = None
+            self._parsed = None
 
     # -- the walk -----------------------------------------------------------------
 
@@ -427,13 +445,22 @@ class BodySegmenter:
         self._cursor = end
         return line
 
-    def _visit(self, element: etree.Element, md: markdown.Markdown, quote: bool) -> None:
-        for child in element:
+    def _visit(
+        self,
+        element: etree.Element,
+        path: tuple[int, ...],
+        quote: bool,
+        blocks: list[_Block],
+        kept: list[tuple[int, ...]],
+    ) -> None:
+        """Find the translatable blocks under ``element`` (see :class:`ParsedBody`)."""
+        for index, child in enumerate(element):
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP_TAGS:
                 continue
+            here = (*path, index)
             if child.get("translate") == "no":
-                self._keep_source(child)
+                kept.append(here)
                 continue
             kind = _BLOCK_KINDS.get(tag)
             if (
@@ -446,37 +473,43 @@ class BodySegmenter:
                     kind = "quote"
                 elif element.tag == "li" and kind == "paragraph":
                     kind = "list item"
-                self._block(child, kind, md)
-            self._visit(child, md, quote or tag == "blockquote")
+                raw = child.text
+                text, attrs = split_attr_list(raw)
+                if attrs and _attr(attrs, "translate") == "no":
+                    kept.append(here)
+                else:
+                    context = _attr(attrs, "msgctxt") if attrs else None
+                    segment = Segment(
+                        kind=kind, text=collapse(text), line=self._line_of(raw), context=context
+                    )
+                    if context is not None:
+                        attrs = _without_attr(attrs, "msgctxt")
+                    blocks.append(_Block(here, segment, attrs, tag.startswith("h")))
+            self._visit(child, here, quote or tag == "blockquote", blocks, kept)
 
-    def _block(self, element: etree.Element, kind: str, md: markdown.Markdown) -> None:
-        raw = element.text or ""
-        text, attrs = split_attr_list(raw)
-        if attrs and _attr(attrs, "translate") == "no":
-            self._keep_source(element)
-            return
-        context = _attr(attrs, "msgctxt") if attrs else None
-        segment = Segment(kind=kind, text=collapse(text), line=self._line_of(raw), context=context)
-        if self._mode == "segments":
-            self._found.append(segment)
-            return
-        assert self._translate is not None
-        translation = self._translate(segment)
-        fill = self._fill_fallback if translation.fallback else self._fill
-        assert fill is not None
-        new_text = self._fill_text(translation.text, md, fill)
-        if attrs:
-            if context is not None:
-                attrs = _without_attr(attrs, "msgctxt")
-            new_text += " " + attrs if element.tag.startswith("h") else "\n" + attrs
-        element.text = new_text
-        if translation.fallback:
-            for name, value in self._fallback_attrs.items():
-                element.set(name, value)
-
-    def _keep_source(self, element: etree.Element) -> None:
-        """A block the author marked not to translate is in the source language on every page."""
-        if self._mode == "render":
+    def _fill_blocks(self, root: etree.Element, md: markdown.Markdown) -> None:
+        """Put each block's translation in place, in a copy of the parsed tree, before inline
+        parsing; mark the blocks shown in the source language."""
+        parsed, translate = self._parsed, self._translate
+        assert parsed is not None and translate is not None
+        for block in parsed.blocks:
+            element = root
+            for index in block.path:
+                element = element[index]
+            translation = translate(block.segment)
+            fill = self._fill_fallback if translation.fallback else self._fill
+            assert fill is not None
+            new_text = self._fill_text(translation.text, md, fill)
+            if block.attrs:
+                new_text += (" " if block.heading else "\n") + block.attrs
+            element.text = new_text
+            if translation.fallback:
+                for name, value in self._fallback_attrs.items():
+                    element.set(name, value)
+        for path in parsed.kept:
+            element = root
+            for index in path:
+                element = element[index]
             for name, value in self._fallback_attrs.items():
                 element.set(name, value)
 
