@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -195,19 +196,28 @@ def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
 # what the other patterns start with, and plain text around them.
 _INLINE_PIECES = ["`", "``", "```", "`x`", "` y `", "``a`", "`b``", "x`", "a", " ", "\t", "b c", "_",
                   "snake_case", "*", "**", "[", "]", "(", ")", "[t](u)", "\\", "\\`", "<", ">",
-                  "<http://e.org>", "&", "&amp;", "!", "\n", "  \n", "{", "}", "é", "#"]  # fmt: skip
+                  "<http://e.org>", "&", "&amp;", "!", "\n", "  \n", "{", "}", "é", "#", "a_", "_b",
+                  "__", "___", "x__y", "é_", " _", "*x*"]  # fmt: skip
+
+
+def _without_placeholder_numbers(html: str) -> str:
+    """Some malformed input makes Python-Markdown let one of its inline placeholders through
+    (``klzzwxh:0001``); the quick pass makes fewer of them, so the number may differ."""
+    return re.sub(r"klzzwxh:\d+", "klzzwxh:N", html)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=12))
 @example(["`", "`", "\\`"])  # the backtick pattern's spans run past its match
 @example(["`a`", "]", "``", " ", "```", "``a`"])  # backticks that close nothing are passed over
+@example(["x```a`", "  \n", "*x*", "*x*", "\\`", "snake_case", "[t](u)", "a", "```", "***"])  # a leak
 def test_quick_inline_pass_gives_python_markdown_output_on_any_inline_text(pieces: list[str]) -> None:
     """Texts made of code spans, the characters other inline patterns start with, and plain
     text, as a paragraph, a list item, a heading and a table cell: the same HTML both ways."""
     text = "".join(pieces).strip() or "x"
     for document in (text, f"- {text}", f"## {text}", f"| a |\n|---|\n| {text} |"):
-        assert _QUICK.reset().convert(document) == _PLAIN.reset().convert(document), document
+        quick, plain = _QUICK.reset().convert(document), _PLAIN.reset().convert(document)
+        assert _without_placeholder_numbers(quick) == _without_placeholder_numbers(plain), document
 
 
 def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:

@@ -208,6 +208,26 @@ _PATTERN_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _underscore_markup(text: str) -> bool:
+    """Whether one of Python-Markdown 3's underscore patterns could start in ``text``:
+    'not_strong' (a run after a space, or at the start) or 'em_strong2', whose emphasis
+    opens at an underscore with no word character (``\\w``) before it, or at three
+    underscores. An underscore inside a word (``snake_case``) is text.
+
+    >>> _underscore_markup("snake_case"), _underscore_markup("an _emphasis_"), _underscore_markup("a___b")
+    (False, True, True)
+    """
+    if "___" in text:
+        return True
+    index = text.find("_")
+    while index >= 0:
+        before = text[index - 1] if index else " "
+        if not (before.isalnum() or before == "_"):  # what \w is in a str pattern
+            return True
+        index = text.find("_", index + 1)
+    return False
+
+
 class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
     """Python-Markdown's inline pass, skipping the patterns a text cannot match.
 
@@ -223,16 +243,26 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
         self._plan = [(pattern, frozenset(needs.get(id(pattern), ()))) for pattern in registry]
         self._needs = frozenset(n for need in needs.values() for n in need)
         if "backtick" in registry and all(need for _, need in self._plan):
-            tag, needs_any = registry["backtick"].tag, tuple(self._needs)
+            # Every pattern needs one of these substrings: a text without any is left as it is.
+            # An underscore counts only where an underscore pattern could start (see below).
+            starts = re.compile("|".join(re.escape(n) for n in sorted(self._needs) if n != "_"))
+
+            def markup(text: str) -> bool:
+                return starts.search(text) is not None or ("_" in text and _underscore_markup(text))
+
+            tag = registry["backtick"].tag
             for element in tree.iter():
                 text = element.text
-                if text and "`" in text and not isinstance(text, md_util.AtomicString):
-                    self._code_spans(element, text, tag, needs_any)
+                if text and not isinstance(text, md_util.AtomicString):
+                    if not markup(text):
+                        element.text = md_util.AtomicString(text)  # nothing for the pass to do
+                    elif "`" in text:
+                        self._code_spans(element, text, tag, markup)
         result: etree.Element = super().run(tree, ancestors)
         return result
 
     @staticmethod
-    def _code_spans(element: etree.Element, text: str, tag: str, needs: tuple[str, ...]) -> None:
+    def _code_spans(element: etree.Element, text: str, tag: str, markup: Callable[[str], bool]) -> None:
         """A text whose only inline Markdown is code spans, parsed directly into the tree the
         inline pass makes of it: the text before the first span, a ``code`` element per span,
         the text after each span as its tail. Any other text is left to the pass.
@@ -244,8 +274,9 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
         by a placeholder, and the search goes on after it. The loop below does the same, with
         regular expressions where Python-Markdown steps through the text a character at a time
         (most of the time a body took). When no pattern can match the text between the spans
-        (none of the substrings they need is there, not even a backtick), the rest of the pass
-        leaves it as it is. A test compares both on the Markdown corpus and on generated texts.
+        (``markup`` finds none of the substrings they need there, not even a backtick), the
+        rest of the pass would leave it as it is. A test compares both on the Markdown corpus
+        and on generated texts.
         """
         if "\\" in text:
             return  # backslash escapes, of backticks too: left to the pass
@@ -275,11 +306,12 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
             spans.append(code)
             done = position = span[2]
         pieces.append(text[done:])
-        if not spans or any(n in piece for piece in pieces for n in needs):
+        if not spans or any(markup(piece) for piece in pieces):
             return
-        element.text = pieces[0] or None
+        # Atomic: the pass has nothing more to do with them.
+        element.text = md_util.AtomicString(pieces[0]) if pieces[0] else None
         for index, (code, tail) in enumerate(zip(spans, pieces[1:], strict=True)):
-            code.tail = tail or None
+            code.tail = md_util.AtomicString(tail) if tail else None
             element.insert(index, code)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
