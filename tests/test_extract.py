@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -148,6 +149,12 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
         extract_module, "template_catalog", lambda config: read.append("templates") or real_templates(config)
     )
 
+    real_write = extract_module.write_pots
+
+    def write(config: Config) -> list[Path]:
+        read.clear()
+        return real_write(config)
+
     def plan() -> dict[Path, str | None]:
         read.clear()
         found = dict(extract_module.pot_plan(project))
@@ -158,7 +165,7 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
 
     sample = (project.source_dir / "sample.md").read_text("utf-8")
     (project.source_dir / "other.md").write_text(sample.replace('slug = "sample"', 'slug = "other"'), "utf-8")
-    write_pots(project)
+    write(project)
     cache_file = project.build_dir / extract_module.CACHE_FILE
     assert cache_file.is_file()
     assert list(plan().values()) == [None, None, None] and read == []
@@ -169,7 +176,7 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
     )
     planned = plan()
     assert read == ["source/sample.md"] and planned[project.pot_path("sample")] is not None
-    assert write_pots(project) == [project.pot_path("sample")]
+    assert write(project) == [project.pot_path("sample")]
     assert list(plan().values()) == [None, None, None] and read == []
 
     # A POT file edited or deleted by hand.
@@ -178,7 +185,7 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
     assert plan()[pot] is not None and read == ["source/other.md"]
     pot.unlink()
     assert plan()[pot] is not None and read == ["source/other.md"]
-    write_pots(project)
+    write(project)
 
     # The templates.
     template = project.templates_dir / "base.html"
@@ -191,7 +198,7 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
     assert sorted(read) == ["source/other.md", "source/sample.md", "templates"]
 
     # A slug taken by a new article is reported, though the first article was not read again.
-    write_pots(project)
+    write(project)
     (project.source_dir / "zz-copy.md").write_text(sample, "utf-8")
     with pytest.raises(SourceError) as caught:
         extract_module.pot_plan(project)
@@ -207,3 +214,7 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
     cache_file.unlink()
     extract_module.pot_plan(project, remember=False)
     assert not cache_file.exists()
+    # Nor does a cache that cannot be written stop an extraction.
+    shutil.rmtree(project.build_dir)
+    project.build_dir.write_text("not a folder", "utf-8")
+    assert write(project) == [] and len(read) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -187,8 +188,6 @@ class _Extracted:
     path: str
     pot: str | None
     """The text its POT file should have; None when the file is already right."""
-    digest: str
-    """The hash of the article file."""
     front: dict[str, str | None]
     """:meth:`Article.front_facts`."""
     article: Article | None
@@ -213,7 +212,6 @@ def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracte
                 article.slug,
                 article.path,
                 text,
-                article.digest,
                 article.front_facts(),
                 article if keep else None,
                 catalog if keep else None,
@@ -239,7 +237,8 @@ def _extract(
 
 
 def _unique_slugs(articles: list[tuple[str, str]]) -> None:
-    """Raise :class:`SourceError` at the second article of ``(slug, path)`` that has a slug."""
+    """Raise :class:`SourceError` at the first article, of ``(slug, path)``, whose slug an
+    article before it has."""
     slugs: dict[str, str] = {}
     for slug, path in articles:
         if slug in slugs:
@@ -391,7 +390,8 @@ def _plan_anew(config: Config, remember: bool) -> Plan:
         planned[site_pot] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
         _remember(cache, config, settings, SITE_DOMAIN, templates, planned[site_pot])
     if remember:
-        cache.save(cache_path)
+        with contextlib.suppress(OSError):  # the cache saves time; without it, nothing is lost
+            cache.save(cache_path)
     return planned
 
 
