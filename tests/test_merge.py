@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingopress.catalogs import update_project
-from lingopress.config import Config
+from lingopress.config import Config, load_config
 from lingopress.extract import extract_project, write_pots
 from lingopress.merge import FuzzyIndex, is_close, match_fuzzy, merge_catalogs
 from lingopress.pofile import Catalog, Message, format_po, parse_po, read_po, save_po
@@ -240,3 +240,19 @@ def test_update_project_creates_merges_and_leaves_unchanged_files_alone(project:
     entry = next(m for m in read_po(po_path) if m.msgid == "Patients always come first.")
     assert entry.fuzzy and entry.previous_msgid == "Patients come first."
     assert entry.msgstr == ["Die Patienten stehen an erster Stelle."]
+
+
+def test_repository_catalogs_are_current(tmp_path: Path) -> None:
+    """The committed PO files are what 'invoke update' makes of them, byte for byte (so a
+    translator's first update does not rewrap lines they did not touch)."""
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("pyproject.toml", "locales", "source", "glossary"):
+        source = repo / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    config = load_config(tmp_path)
+    report = update_project(config, list(config.locales))
+    changed = [str(path) for path in report.written]
+    assert changed == [], f"run 'invoke update' and commit: {changed}"
