@@ -650,8 +650,12 @@ class _Inputs:
             self.remember_stats(self.po_digest(job.locale, job.domain), result)
 
     def counted(self, po: str) -> bool:
+        return self._count(po) is not None
+
+    def _count(self, po: str) -> list[Any] | None:
+        """The cache entry of a PO file's statistics and revision (see :meth:`remember_stats`)."""
         known = self.cache.get(f"count:{po}")
-        return isinstance(known, list) and len(known) == len(_STAT_FIELDS) + 1
+        return known if isinstance(known, list) and len(known) == len(_STAT_FIELDS) + 1 else None
 
     def remember_stats(self, po: str | None, result: dict[str, Any]) -> None:
         """A PO file's statistics and revision date, as one cache entry: [*stats, revision]."""
@@ -663,8 +667,8 @@ class _Inputs:
         revisions: list[str] = []
         for domain in self.domains:
             po = self.po_digest(name, domain)
-            known = self.cache.get(f"count:{po}") if po is not None else None
-            if isinstance(known, list) and len(known) == len(_STAT_FIELDS) + 1:
+            known = self._count(po) if po is not None else None
+            if known is not None:
                 stats = _stats(known[:-1])
                 revisions.append(str(known[-1] or ""))
             else:
@@ -674,7 +678,7 @@ class _Inputs:
         return total, max((r for r in revisions if r), default=None)
 
     def pot_stats(self, domain: str) -> Stats:
-        known = self.cache.get(f"pot:{key_of(self.cache.code, self.source_digest(domain))}")
+        known = self.cache.get(self.pot_stats_key(domain))
         if isinstance(known, list):
             return _stats(known)
         # Not counted yet (a unit counts it whenever a PO file of the domain is missing).
@@ -1108,13 +1112,11 @@ def _write_index(
             entries.append(index_entry(info, article.slug, title, fallback))
         languages.append(index_language(info, entries))
     key = digest_parts(inputs.cache.code, inputs.pyproject, inputs.templates, languages)
-    if inputs.cache.outputs.get("index.html", [None])[0] == key and _exists(
-        str(config.build_dir), "index.html"
-    ):
-        return key, False
-    renderer = renderer or make_renderer()
-    html = renderer.index_page(languages, Translations({}))
-    return key, write_atomic(config.build_dir / "index.html", html.encode("utf-8"), durable=False)
+
+    def page() -> str:
+        return (renderer or make_renderer()).index_page(languages, Translations({}))
+
+    return key, _write_changed(config, inputs.cache, "index.html", key, page)
 
 
 def _title(
@@ -1137,12 +1139,17 @@ def _write_sitemap(config: Config, inputs: _Inputs, published: list[LocaleInfo])
     """Write the sitemap when its content changed; returns its key and whether it was written."""
     facts = [[a.slug, a.published, a.updated] for a in inputs.articles]
     key = digest_parts(inputs.cache.code, inputs.pyproject, facts, [i.name for i in published])
-    if inputs.cache.outputs.get("sitemap.xml", [None])[0] == key and _exists(
-        str(config.build_dir), "sitemap.xml"
-    ):
-        return key, False
-    xml = sitemap_xml(config, inputs.articles, published)
-    return key, write_atomic(config.build_dir / "sitemap.xml", xml.encode("utf-8"), durable=False)
+    return key, _write_changed(
+        config, inputs.cache, "sitemap.xml", key, lambda: sitemap_xml(config, inputs.articles, published)
+    )
+
+
+def _write_changed(config: Config, cache: BuildCache, out: str, key: str, make: Callable[[], str]) -> bool:
+    """Write the site-wide file ``out`` (under build/) with what ``make`` gives, unless the
+    cache says it was made from ``key`` and it is there; returns whether it was written."""
+    if cache.outputs.get(out, [None])[0] == key and _exists(str(config.build_dir), out):
+        return False
+    return write_atomic(config.build_dir / out, make().encode("utf-8"), durable=False)
 
 
 def _remove_stale(

@@ -408,8 +408,9 @@ def stale_pots(
     config: Config, extraction: Extraction | dict[str, Catalog] | Plan | None = None
 ) -> list[Path]:
     """POT files that are missing or differ from what extraction produces (besides their date),
-    and POT files of domains that no longer exist."""
-    planned = pot_plan(config, extraction)
+    and POT files of domains that no longer exist. A question: it writes nothing, not even the
+    cache of what extraction found."""
+    planned = pot_plan(config, extraction, remember=False)
     stale = [path for path, text in planned.items() if text is not None]
     known = set(planned)
     if config.locales_dir.is_dir():

@@ -211,9 +211,18 @@ def _inert(ch: str) -> bool:
     return ch == " " or line_class(ch) in _INERT_CLASSES
 
 
+def _class_body(spans: list[tuple[int, int]]) -> str:
+    """A regular-expression class body for the code point ranges ``[first, last)``, in order."""
+    return "".join(
+        re.escape(chr(first)) + ("-" + re.escape(chr(last - 1)) if last - 1 > first else "")
+        for first, last in spans
+    )
+
+
 def _char_ranges(predicate: Callable[[str], bool], end: int) -> str:
-    """A regular-expression class body for the code points below ``end`` that satisfy ``predicate``."""
-    parts = []
+    """A regular-expression class body for the code points below ``end`` that satisfy
+    ``predicate``, testing each of them (see :func:`_inert_ranges`)."""
+    spans: list[tuple[int, int]] = []
     cp = 0
     while cp < end:
         if not predicate(chr(cp)):
@@ -222,8 +231,8 @@ def _char_ranges(predicate: Callable[[str], bool], end: int) -> str:
         first = cp
         while cp < end and predicate(chr(cp)):
             cp += 1
-        parts.append(re.escape(chr(first)) + ("-" + re.escape(chr(cp - 1)) if cp - 1 > first else ""))
-    return "".join(parts)
+        spans.append((first, cp))
+    return _class_body(spans)
 
 
 # Characters next to which an opportunity without a space may exist (anything not a word
@@ -231,29 +240,19 @@ def _char_ranges(predicate: Callable[[str], bool], end: int) -> str:
 def _inert_ranges(end: int) -> str:
     """:func:`_char_ranges` of :func:`_inert` below ``end``, from the ranges of the class
     table rather than a test of every code point."""
-    spans: list[tuple[int, int]] = []
+    spans = [(0x20, 0x21)]  # the space (class SP) is inert too
     for i, start in enumerate(STARTS):
         if start >= end:
             break
-        stop = min(STARTS[i + 1] if i + 1 < len(STARTS) else end, end)
         if ord(CODES[i]) - 48 in _INERT_CLASSES:
-            if spans and spans[-1][1] == start:
-                spans[-1] = (spans[-1][0], stop)
-            else:
-                spans.append((start, stop))
-    if not any(first <= 0x20 < last for first, last in spans):  # the space (class SP) is inert too
-        spans.append((0x20, 0x21))
-        spans.sort()
+            spans.append((start, min(STARTS[i + 1] if i + 1 < len(STARTS) else end, end)))
     merged: list[tuple[int, int]] = []
-    for first, last in spans:
-        if merged and merged[-1][1] == first:
-            merged[-1] = (merged[-1][0], last)
+    for first, last in sorted(spans):
+        if merged and merged[-1][1] >= first:  # touching or overlapping: one range
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
         else:
             merged.append((first, last))
-    return "".join(
-        re.escape(chr(first)) + ("-" + re.escape(chr(last - 1)) if last - 1 > first else "")
-        for first, last in merged
-    )
+    return _class_body(merged)
 
 
 @cache
