@@ -209,6 +209,8 @@ WORD_SAMPLES = [
     "Привет, мир! مرحبا بالعالم. שלום עולם",
     "foo:bar a:1 1:2 time 10:30",
     "**Relief.** About *half* of `code_span`",
+    "한국어 \U00020001 \U000e0001 \u303f\u3040",
+    "\u200b",  # nothing left once the format character goes
     "",
 ]
 

@@ -439,11 +439,11 @@ _NUMBER_DOT_RE = re.compile(r"\D\.\D")
 # digit a word of its own; everything else is runs of word characters (and the
 # combining marks of Indic scripts), joined by an apostrophe, dot or colon between
 # two letters, or by a comma, dot or semicolon between two digits.
-_ISOLATE_RE = re.compile(
+_ISOLATE = (
     "[\u3040-\u309f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\u00b2\u00b3\u00b9"
     "\u2070-\u209f]|[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]+"
 )
-_NEEDS_ISOLATING_RE = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f\u3040-\U0003ffff]")
+_SUPERSCRIPT_RE = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f]")
 _RUN_RE = re.compile("[\\w\u0900-\u0963\u0966-\u0dff]+")
 # Format and combining characters belong to the character before them.
 _EXTEND_RE = re.compile("[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -452,6 +452,18 @@ _MID_NUM_LET = ".'\u2018\u2019\u2024\ufe52\uff07\uff0e"
 _MID_NUM = ",;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b"
 _JOIN_RE = re.compile(f"[{_MID_LETTER}{_MID_NUM_LET}{_MID_NUM}](?=[^\\W_])")
 _UNDERSCORES_RE = re.compile("(?<![\\w\u0900-\u0963\u0966-\u0dff])_+(?![\\w\u0900-\u0963\u0966-\u0dff])")
+
+
+@cache
+def _isolate_re() -> re.Pattern[str]:
+    # Compiled when first needed: its large character ranges take milliseconds to compile.
+    return re.compile(_ISOLATE)
+
+
+def _may_isolate(text: str) -> bool:
+    """Whether ``text`` may hold a character that :func:`_isolate_re` makes a word of its own
+    (a superscript digit, or a character from U+3040 on)."""
+    return max(text, default="") >= "\u3040" or _SUPERSCRIPT_RE.search(text) is not None
 
 
 def _dots_to_spaces(text: str) -> str:
@@ -510,8 +522,8 @@ def count_words(text: str) -> int:
     text = _dots_to_spaces(text)
     if not text.isascii():
         text = _EXTEND_RE.sub("", text)
-        if _NEEDS_ISOLATING_RE.search(text):
-            text = _ISOLATE_RE.sub(lambda m: f" {m.group()} ", text)
+        if _may_isolate(text):
+            text = _isolate_re().sub(lambda m: f" {m.group()} ", text)
     words = len(_RUN_RE.findall(text))
     if "_" in text:
         words -= len(_UNDERSCORES_RE.findall(text))  # a run of underscores alone is no word

@@ -30,6 +30,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from lingopress.errors import GlossaryError
@@ -103,8 +104,10 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@lru_cache(maxsize=64)
 def parse_glossary(text: str, path: str) -> Glossary:
-    """Parse the CSV text of a glossary; raise :class:`GlossaryError` at the first bad row."""
+    """Parse the CSV text of a glossary; raise :class:`GlossaryError` at the first bad row.
+    The same text is parsed once (a build reads a glossary for the check and for its report)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     terms: list[Term] = []
     seen: dict[str, int] = {}

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-from xml.sax.saxutils import escape as xml_escape
 
 from lingopress.catalogs import read_locale_po
 from lingopress.checks import Stats, catalog_stats
@@ -151,6 +150,16 @@ class _Dated(Protocol):
 
     @property
     def updated(self) -> object: ...
+
+
+def xml_escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (what ``xml.sax.saxutils.escape`` does, without
+    importing ``urllib.request`` with it).
+
+    >>> xml_escape("a&b <c>")
+    'a&amp;b &lt;c&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def sitemap_xml(config: Config, articles: Sequence[_Dated], published: list[LocaleInfo]) -> str:
