@@ -390,9 +390,12 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-def _init_worker(root: str) -> None:
+def _init_worker(root: str | None) -> None:
+    """A worker process's set-up: a forked one already has this process's worker (see
+    :meth:`_Runner._start`); another reads the configuration again."""
     global _worker
-    _worker = _Worker(load_config(root))
+    if root is not None:
+        _worker = _Worker(load_config(root))
 
 
 def _run_in_worker(jobs: Sequence[_Job]) -> list[dict[str, Any]]:
@@ -421,10 +424,9 @@ class _Runner:
         results: list[dict[str, Any]] = []
         total = weight * sum(len(batch) for batch in batches)
         if self._pool is None and (self.processes <= 1 or total < _POOL_MIN_JOBS):
-            if self._local is None:
-                self._local = _Worker(self.config)
+            local = self._worker()
             for batch in batches:
-                found = self._local.run(batch)
+                found = local.run(batch)
                 results.extend(found)
                 if done is not None:
                     done(batch, found)
@@ -445,27 +447,36 @@ class _Runner:
             import multiprocessing  # a small site builds in this process, without the import time
             from concurrent.futures import ProcessPoolExecutor
 
-            methods = multiprocessing.get_all_start_methods()
-            # fork: the workers start with the modules already imported.
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            fork = "fork" in multiprocessing.get_all_start_methods()
+            if fork:
+                # Forked workers start with the modules imported and with this process's worker:
+                # the configuration read, Markdown and the templates set up once, not once each.
+                global _worker
+                _worker = self._worker()
+                _worker.renderer  # noqa: B018 -- made now, before the workers are forked
             self._pool = ProcessPoolExecutor(
                 self.processes,
-                mp_context=context,
+                mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
                 initializer=_init_worker,
-                initargs=(str(self.config.root),),
+                initargs=(None if fork else str(self.config.root),),
             )
         return self._pool
 
-    def renderer(self) -> Renderer:
-        """The renderer of this process's worker (made once)."""
+    def _worker(self) -> _Worker:
         if self._local is None:
             self._local = _Worker(self.config)
-        return self._local.renderer
+        return self._local
+
+    def renderer(self) -> Renderer:
+        """The renderer of this process's worker (made once)."""
+        return self._worker().renderer
 
     def close(self) -> None:
+        global _worker
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+            _worker = None
 
 
 def _batches(jobs: Sequence[_Job], size: int) -> list[list[_Job]]:
