@@ -121,6 +121,20 @@ def test_editing_one_po_file_rebuilds_one_page_and_its_mo(project: Config) -> No
     assert "Die Patienten stehen an erster Stelle." in (config.build_dir / "de/sample/index.html").read_text()
 
 
+def test_outputs_deleted_by_hand_are_made_again(project: Config) -> None:
+    """A page or MO file removed from build/ is made again, though none of its inputs changed."""
+    config = prepare(project)
+    build_site(config)
+    before = tree(config)
+    (config.build_dir / "de/sample/index.html").unlink()
+    (config.build_dir / "locale/tr/LC_MESSAGES/sample.mo").unlink()
+    result = build_site(config)
+    assert result.rendered == 1
+    assert result.written == ["build/de/sample/index.html", "build/locale/tr/LC_MESSAGES/sample.mo"]
+    assert tree(config) == before
+    assert build_site(config).written == []
+
+
 def test_template_change_rerenders_every_page(project: Config) -> None:
     """Templates are an input of every page."""
     config = prepare(project)

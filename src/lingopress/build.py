@@ -424,7 +424,7 @@ class _Runner:
         results: list[dict[str, Any]] = []
         total = weight * sum(len(batch) for batch in batches)
         if self._pool is None and (self.processes <= 1 or total < _POOL_MIN_JOBS):
-            local = self._worker()
+            local = self._local_worker()
             for batch in batches:
                 found = local.run(batch)
                 results.extend(found)
@@ -452,7 +452,7 @@ class _Runner:
                 # Forked workers start with the modules imported and with this process's worker:
                 # the configuration read, Markdown and the templates set up once, not once each.
                 global _worker
-                _worker = self._worker()
+                _worker = self._local_worker()
                 _worker.renderer  # noqa: B018 -- made now, before the workers are forked
             self._pool = ProcessPoolExecutor(
                 self.processes,
@@ -462,14 +462,14 @@ class _Runner:
             )
         return self._pool
 
-    def _worker(self) -> _Worker:
+    def _local_worker(self) -> _Worker:
         if self._local is None:
             self._local = _Worker(self.config)
         return self._local
 
     def renderer(self) -> Renderer:
         """The renderer of this process's worker (made once)."""
-        return self._worker().renderer
+        return self._local_worker().renderer
 
     def close(self) -> None:
         global _worker
@@ -817,6 +817,17 @@ def _plan(
     previews = {name for name, lc in config.locales.items() if lc.status == "preview"}
     articles: dict[str, _ArticleFacts | None] = {a.slug: a for a in inputs.articles}
     articles[SITE_DOMAIN] = None
+    listed: dict[str, set[str]] = {}
+
+    def mo_files(locale: str) -> set[str]:
+        # The MO files in build/ of a locale: its folder listed once, not a file looked up per domain.
+        if locale not in listed:
+            try:
+                listed[locale] = set(os.listdir(f"{build_dir}/locale/{locale}/LC_MESSAGES"))  # noqa: PTH208
+            except OSError:
+                listed[locale] = set()
+        return listed[locale]
+
     for domain, article in articles.items():
         source_digest = inputs.templates if article is None else article.digest
         work: list[_LocaleWork] = []
@@ -844,7 +855,7 @@ def _plan(
                     out = f"locale/{name}/LC_MESSAGES/{domain}.mo"  # config.mo_path, relative to build/
                     plan.outputs[out] = [po, name]
                     known = cache.outputs.get(out, [None])[0]
-                    mo = known != po or not _exists(build_dir, out)
+                    mo = known != po or f"{domain}.mo" not in mo_files(name)
             if check or stats or page or mo:
                 work.append(_LocaleWork(name, check, stats, page, preview, mo))
         stale = gate and not isinstance(cache.get(inputs.stale_key(domain, source_digest)), bool)
