@@ -453,7 +453,7 @@ class _Runner:
                 # the configuration read, Markdown and the templates set up once, not once each.
                 global _worker
                 _worker = self._local_worker()
-                _worker.renderer  # noqa: B018 -- made now, before the workers are forked
+                self.renderer()  # made now, before the workers are forked
             self._pool = ProcessPoolExecutor(
                 self.processes,
                 mp_context=multiprocessing.get_context("fork" if fork else "spawn"),

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lingopress.catalogs import domains as pot_domains
+from lingopress.catalogs import read_locale_po
 from lingopress.checks import (
     CODES,
     Diagnostic,
@@ -328,11 +329,8 @@ def check_catalog(
 def read_for_check(config: Config, name: str, domain: str) -> Catalog | CatalogError | None:
     """Locale ``name``'s PO file of ``domain``: read, the error it cannot be read with, or None
     when it does not exist (what :func:`check_domain` takes)."""
-    path = config.po_path(name, domain)
-    if not os.path.isfile(path):  # noqa: PTH113 -- called for every PO file of a large site
-        return None
     try:
-        return read_po(path, config.relative(path))
+        return read_locale_po(config, name, domain)
     except CatalogError as exc:
         return exc
 

@@ -31,6 +31,7 @@ __all__ = [
     "parse_po",
     "parse_po_bytes",
     "read_po",
+    "read_po_bytes",
     "save_po",
     "write_atomic",
 ]
@@ -243,11 +244,16 @@ def read_po(path: str | Path, display_path: str | None = None) -> Catalog:
     ``display_path`` is the name used in error messages (normally relative to the project).
     """
     name = display_path if display_path is not None else str(path)
+    return parse_po_bytes(read_po_bytes(path, name), name)
+
+
+def read_po_bytes(path: str | Path, display_path: str) -> bytes:
+    """The bytes of a PO or POT file; :class:`CatalogError` (at ``display_path``) when it
+    cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
-        raise CatalogError(f"cannot read file: {exc.strerror}", name) from exc
-    return parse_po_bytes(data, name)
+        raise CatalogError(f"cannot read file: {exc.strerror}", display_path) from exc
 
 
 def parse_po_bytes(data: bytes, path: str = "<bytes>") -> Catalog:
