@@ -43,6 +43,7 @@ __all__ = [
 BRACE_FLAG = "python-brace-format"
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 _DATE_FORMAT = "%Y-%m-%d %H:%M%z"
+_POT_DATE_RE = re.compile(r'^"POT-Creation-Date: [^\\"\n]*', re.M)
 CACHE_FILE = Path(".cache") / "extract.json"
 """What earlier extractions found (under build/): which POT files were right for which sources."""
 
@@ -299,23 +300,20 @@ def pot_text(domain: str, catalog: Catalog, config: Config, creation_date: str) 
 def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:
     """The text the domain's POT file should have; None when the existing file is already right.
 
-    The creation date is ``SOURCE_DATE_EPOCH`` when set; otherwise a POT whose messages
-    did not change keeps its old date, so that it is not rewritten.
+    As in Sphinx's gettext builder, a POT file that differs only in its creation date is right:
+    the date (``SOURCE_DATE_EPOCH`` when set, else now) is that of the last change to its
+    messages, and a file is not rewritten, nor reported stale, for the date alone.
     """
-    pinned = "SOURCE_DATE_EPOCH" in os.environ
     path = config.pot_path(domain)
-    old = path.read_text("utf-8") if path.is_file() else None
-    date = _creation_date()
-    if old is not None and not pinned:
-        match = re.search(r'^"POT-Creation-Date: ([^\\"]*)', old, re.M)
-        if match:
-            date = match.group(1)
-    text = pot_text(domain, catalog, config, date)
-    if text == old:
-        return None
-    if date != _creation_date() and not pinned:
-        return pot_text(domain, catalog, config, _creation_date())
-    return text
+    text = pot_text(domain, catalog, config, _creation_date())
+    try:
+        old = path.read_text("utf-8")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, UnicodeDecodeError):
+        return text
+    match = _POT_DATE_RE.search(text)
+    assert match is not None, "pot_header writes the date"
+    # The old file with the new date in its place, to compare with the new text.
+    return None if _POT_DATE_RE.sub(lambda _: match.group(), old, count=1) == text else text
 
 
 class Plan(dict[Path, str | None]):
@@ -345,9 +343,9 @@ def pot_plan(
 
 def stale_key(code: str, config: str, domain: str, source: str, pot: str | None) -> str:
     """The cache key of whether a domain's POT file is stale (see :func:`planned_pot`). That
-    follows from the code, the configuration, the source (the article, or the templates), the
-    POT file and ``SOURCE_DATE_EPOCH`` (each but the last given as its hash)."""
-    return "stale:" + key_of(code, config, domain, source, pot, os.environ.get("SOURCE_DATE_EPOCH"))
+    follows from the code, the configuration, the source (the article, or the templates) and the
+    POT file (each given as its hash)."""
+    return "stale:" + key_of(code, config, domain, source, pot)
 
 
 def _plan_anew(config: Config, remember: bool) -> Plan:
