@@ -27,7 +27,9 @@ def _user_errors() -> Iterator[None]:
 
 def _config():  # type: ignore[no-untyped-def]
     from lingopress.config import load_config
+    from lingopress.segment import without_pygments
 
+    without_pygments()  # this process makes only lingopress pages
     return load_config(ROOT)
 
 

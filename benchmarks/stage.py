@@ -18,6 +18,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from lingopress.segment import without_pygments  # noqa: E402
+
+without_pygments()  # as the invoke tasks do
+
 from lingopress.build import build_site  # noqa: E402
 from lingopress.catalogs import compile_project, update_project  # noqa: E402
 from lingopress.config import Config, load_config  # noqa: E402

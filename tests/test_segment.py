@@ -235,3 +235,34 @@ def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:
             once = segmenter.render(parsed, variant(n), lambda name: f"<b>{name}</b>", {"lang": "en"})
             fresh = segmenter.render(text, variant(n), lambda name: f"<b>{name}</b>", {"lang": "en"}, 5)
             assert once == fresh, path
+
+
+def test_without_pygments_leaves_pages_and_pygments_as_they_were() -> None:
+    """The invoke tasks import fenced_code with Pygments hidden: code blocks come out as they do
+    with Pygments importable, and Pygments can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    body = "Text.\n\n```python\nprint('<b>')\n```\n\n    indented = 1\n"
+    script = f"""
+import sys
+from lingopress.segment import BodySegmenter, Translation, without_pygments
+if sys.argv[1] == "hidden":
+    without_pygments()
+html = BodySegmenter().render({body!r}, lambda s: Translation(s.text, False), str, {{}})
+assert ("pygments" in sys.modules) == (sys.argv[1] == "importable"), sys.argv[1]
+import pygments
+print(html)
+"""
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": src},
+        ).stdout
+        for mode in ("hidden", "importable")
+    ]
+    assert outputs[0] == outputs[1] and '<code class="language-python">' in outputs[0]

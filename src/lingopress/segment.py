@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ __all__ = [
     "collapse",
     "markdown_extensions",
     "split_attr_list",
+    "without_pygments",
 ]
 
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "fenced_code", "sane_lists"]
@@ -56,6 +58,24 @@ def markdown_extensions() -> list[Extension]:
         FencedCodeExtension(),
         SaneListExtension(),
     ]
+
+
+def without_pygments() -> None:
+    """Import Python-Markdown's fenced_code with Pygments hidden: for a process that makes only
+    lingopress pages (the invoke tasks call this first).
+
+    fenced_code imports codehilite, which imports Pygments when it is installed, and Pygments
+    imports importlib.metadata: about 30 ms at the start of every process. Article bodies are
+    never highlighted (codehilite is not among :data:`MARKDOWN_EXTENSIONS`), so the pages do not
+    change; but in this process codehilite then works as if Pygments were not installed.
+    """
+    if "pygments" in sys.modules or "markdown.extensions.fenced_code" in sys.modules:
+        return
+    sys.modules["pygments"] = None  # type: ignore[assignment]  # 'import pygments' fails
+    try:
+        import markdown.extensions.fenced_code  # noqa: F401
+    finally:
+        del sys.modules["pygments"]
 
 
 _BLOCK_KINDS = {
