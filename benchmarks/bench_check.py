@@ -61,8 +61,8 @@ def main() -> None:
 
     def check() -> tuple[int, int]:
         _source_words.cache_clear()  # count every word, as for the first locale of a run
-        found, stats = check_catalog(catalog, pot, info, True, path.name)
-        return len(found), stats.total_words
+        result = check_catalog(catalog, pot, info, True, path.name)
+        return len(result.diagnostics), result.stats.total_words
 
     if "--profile" in sys.argv:
         profile = cProfile.Profile()
