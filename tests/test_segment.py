@@ -17,6 +17,7 @@ from lingopress.segment import (
     BodySegmenter,
     Segment,
     Translation,
+    _quick_block_tests,
     _QuickInlineProcessor,
     collapse,
     markdown_extensions,
@@ -174,6 +175,7 @@ def _corpus_documents() -> list[Path]:
 class _Quick(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
+        _quick_block_tests(md)
 
 
 # Python-Markdown's own pipeline, extensions given by name; ours, given as instances.
@@ -218,6 +220,25 @@ def test_quick_inline_pass_gives_python_markdown_output_on_any_inline_text(piece
     for document in (text, f"- {text}", f"## {text}", f"| a |\n|---|\n| {text} |"):
         quick, plain = _QUICK.reset().convert(document), _PLAIN.reset().convert(document)
         assert _without_placeholder_numbers(quick) == _without_placeholder_numbers(plain), document
+
+
+# Lines that start, end or continue Markdown blocks: what the block processors look for
+# (headings, rules, quotes, tables, references, lists, code) and what comes close to it.
+_BLOCK_LINES = ["text", "more text", "", "# h", "## h ##", "#no", "a # b", "===", "---", "- - -", "***",
+                "* * *", "___", "__", "--", "-", "*", "> q", ">", "a > b", "| a | b |", "|---|---|",
+                "a | b", "---|---", "| a |", "[id]: http://e.org", "[id]: <http://e.org> \"t\"", "a]: b",
+                "[x]:", "- item", "1. one", "    code", "\tcode", "```", "~~~", "x\\|y", "`a|b`", " > q",
+                "    > q", "<div>", "</div>", "{: #x }"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_BLOCK_LINES), min_size=1, max_size=10))
+def test_quick_block_tests_give_python_markdown_output_on_any_blocks(lines: list[str]) -> None:
+    """Documents made of lines that come close to each kind of block: the same HTML with the
+    block processors that a block cannot match skipped."""
+    document = "\n".join(lines)
+    quick, plain = _QUICK.reset().convert(document), _PLAIN.reset().convert(document)
+    assert _without_placeholder_numbers(quick) == _without_placeholder_numbers(plain), document
 
 
 def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:

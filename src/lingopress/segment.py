@@ -229,6 +229,43 @@ _PATTERN_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What each of Python-Markdown's block processors cannot accept a block without: one of these
+# substrings. Their tests search the whole block with multi-line patterns, and the block parser
+# tries them in turn on every block, most of which are paragraphs that none of them accepts.
+_BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
+    "hashheader": ("#",),
+    "setextheader": ("\n",),
+    "hr": ("-", "*", "_"),
+    "quote": (">",),
+    "table": ("|",),
+}
+
+
+def _quick_block_tests(md: markdown.Markdown) -> None:
+    """Let ``md``'s block parser skip the block processors that a block cannot match (see
+    :data:`_BLOCK_NEEDS`): the same tree, with about a fifth fewer instructions an article
+    extracted. A reference definition (``[id]: url``) needs ``]:``; that processor's test
+    accepts every block and its run searches it."""
+    processors = md.parser.blockprocessors
+    for name, needs in _BLOCK_NEEDS.items():
+        if name in processors:
+            processor = processors[name]
+            processor.test = _needing(needs, processor.test)
+    if "reference" in processors:
+        reference = processors["reference"]
+        run = reference.run
+        reference.run = lambda parent, blocks: "]:" in blocks[0] and run(parent, blocks)
+
+
+def _needing(
+    needs: tuple[str, ...], test: Callable[[etree.Element, str], bool]
+) -> Callable[[etree.Element, str], bool]:
+    if len(needs) == 1:
+        (need,) = needs
+        return lambda parent, block: need in block and test(parent, block)
+    return lambda parent, block: any(n in block for n in needs) and test(parent, block)
+
+
 def _underscore_markup(text: str) -> bool:
     """Whether emphasis could start at an underscore of ``text``. Python-Markdown 3.11's
     emphasis delimiters open only at an underscore with no word character (``\\w``) before
@@ -379,6 +416,7 @@ class _Extension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
         # Before "inline" (20): the text of each block is still its raw Markdown.
         md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
+        _quick_block_tests(md)
 
 
 class BodySegmenter:
