@@ -8,6 +8,7 @@ back. Where fork is not available, or the work is small, it runs in this process
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -44,5 +45,12 @@ def map_chunks(
     size = max(1, -(-len(items) // (processes * chunks_per_core)))
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        return [result for chunk in pool.map(function, chunks) for result in chunk]
+    # What this process holds is frozen while the workers run: their garbage collections skip
+    # it instead of touching (and so copying) every page they share with this process, and
+    # so do this process's own, made while the results come in.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            return [result for chunk in pool.map(function, chunks) for result in chunk]
+    finally:
+        gc.unfreeze()
