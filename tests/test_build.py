@@ -200,6 +200,43 @@ def test_cache_of_other_code_is_ignored(tmp_path: Path) -> None:
     assert BuildCache.load(path, "new").get("k") is None
 
 
+def test_code_digest_follows_the_libraries_without_importing_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another version of a library (its ``__init__.py``), another code digest; finding it does
+    not import the library."""
+    import importlib.machinery
+    import importlib.util
+    import subprocess
+    import sys
+
+    from lingopress import buildcache
+
+    fake = tmp_path / "__init__.py"
+    fake.write_text("__version__ = '3.1.6'\n", "utf-8")
+    real = importlib.util.find_spec
+
+    def find_spec(name: str) -> importlib.machinery.ModuleSpec | None:
+        return (
+            importlib.machinery.ModuleSpec(name, None, origin=str(fake)) if name == "jinja2" else real(name)
+        )
+
+    monkeypatch.setattr(buildcache.importlib.util, "find_spec", find_spec)
+    first = buildcache.code_digest()
+    assert buildcache.code_digest() == first
+    fake.write_text("__version__ = '3.2.0'\n", "utf-8")
+    assert buildcache.code_digest() != first
+
+    script = (
+        "import sys; from lingopress.buildcache import code_digest; code_digest(); print(sorted(sys.modules))"
+    )
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={"PYTHONPATH": src}
+    ).stdout
+    assert "'jinja2'" not in loaded and "'lingopress.buildcache'" in loaded
+
+
 def test_same_file_content_keeps_its_hash_after_touch(tmp_path: Path) -> None:
     """The digest follows content: a touched file keeps its digest, an edited one gets a new one."""
     path = tmp_path / "a.txt"

@@ -163,6 +163,16 @@ def test_extraction_on_every_core_gives_the_same_templates(
     assert parallel.planned == serial.planned
     assert extract_module.pot_plan(project) == serial_plan
     assert len(serial_plan) == 5 and all(text is not None for text in serial_plan.values())
+    # What the workers found is kept: once the POT files are written, nothing is read again.
+    (project.build_dir / extract_module.CACHE_FILE).unlink()
+    write_pots(project)
+    read: list[str] = []
+    real_extract = extract_module._extract
+    monkeypatch.setattr(
+        extract_module, "_extract", lambda *a, **k: read.extend(a[3]) or real_extract(*a, **k)
+    )
+    assert all(text is None for text in extract_module.pot_plan(project).values()) and read == []
+    monkeypatch.setattr(extract_module, "_extract", real_extract)
     (project.source_dir / "more-9.md").write_text(
         sample.replace('slug = "sample"', 'slug = "more-0"'), "utf-8"
     )

@@ -46,6 +46,24 @@ def test_map_chunks_keeps_order_and_raises_the_first_error() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_map_chunks_calls_meanwhile_once_in_this_process() -> None:
+    """With workers or without, ``meanwhile`` runs here, once; what it raises comes first."""
+    import os
+
+    pids: list[int] = []
+    for min_items in (1, 100):
+        pids.clear()
+        doubled = map_chunks(_fail_on_three, [0, 2, 4], min_items, meanwhile=lambda: pids.append(os.getpid()))
+        assert doubled == [0, 4, 8] and pids == [os.getpid()]
+
+        def fail() -> None:
+            raise RuntimeError("meanwhile")
+
+        with pytest.raises(RuntimeError, match="meanwhile"):
+            map_chunks(_fail_on_three, list(range(20)), min_items, meanwhile=fail)
+        assert gc.get_freeze_count() == 0
+
+
 def test_update_and_compile_on_every_core_write_the_same_files(
     project: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ cannot be read, is of another version, or was made by other code is ignored, nev
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from lingopress.pofile import write_atomic
 __all__ = [
     "CACHE_VERSION",
     "BuildCache",
+    "FileFact",
     "code_digest",
     "digest_bytes",
     "digest_parts",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 CACHE_VERSION = 1
+FileFact = tuple[int, int, str]
+"""What the cache knows of an input file: its size, modification time (ns) and content hash."""
 _RACY_NS = 2_000_000_000
 """Files modified this shortly (2 s) before the cache is saved are hashed again next time."""
 
@@ -62,17 +66,23 @@ def key_of(*parts: str | bool | None) -> str:
 
 def code_digest() -> str:
     """The package's own source and the libraries that shape what it makes: another code, another
-    cache (a change rebuilds everything)."""
-    import babel
-    import jinja2
-    import markdown
-
+    cache (a change rebuilds everything). A library is known by its ``__init__.py`` (which
+    holds its version), found without importing it: an extraction needs Jinja2 only when the
+    templates changed."""
     package = Path(__file__).resolve().parent
-    parts: list[object] = [sys.version, babel.__version__, jinja2.__version__, markdown.__version__]
+    parts: list[object] = [sys.version]
+    for name in _LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin else None  # noqa: PTH116
+        parts.append([name, origin, st.st_size if st else None, st.st_mtime_ns if st else None])
     for path in sorted(package.glob("*.py")):
         st = path.stat()
         parts.append([path.name, st.st_size, st.st_mtime_ns])
     return digest_parts(*parts)
+
+
+_LIBRARIES = ("babel", "jinja2", "markdown")
 
 
 @dataclass(slots=True)
@@ -153,13 +163,25 @@ class BuildCache:
         }
         write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"), durable=False)
 
+    def _file_key(self, full: str) -> str:
+        prefix = self.root + "/" if self.root else ""
+        key = full[len(prefix) :] if prefix and full.startswith(prefix) else full
+        self._used_files.add(key)
+        return key
+
+    def record_file(self, path: str | Path, fact: FileFact) -> None:
+        """Keep what another process found of the file ``path`` (its size and time taken before
+        it read the bytes it hashed)."""
+        key = self._file_key(str(path))
+        if self.files.get(key) != list(fact):
+            self.files[key] = list(fact)
+            self.dirty = True
+
     def file_digest(self, path: str | Path) -> str | None:
         """The content hash of ``path`` (None when it does not exist), from the cache when its
         size and modification time did not change."""
         full = str(path)
-        prefix = self.root + "/" if self.root else ""
-        key = full[len(prefix) :] if prefix and full.startswith(prefix) else full
-        self._used_files.add(key)
+        key = self._file_key(full)
         try:
             st = os.stat(full)  # noqa: PTH116 -- called per input file; pathlib costs more than the stat
         except FileNotFoundError:

@@ -8,13 +8,13 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
 
-from lingopress.buildcache import BuildCache, code_digest, digest_bytes, key_of, tree_digest
+from lingopress.buildcache import BuildCache, FileFact, code_digest, digest_bytes, key_of, tree_digest
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
 from lingopress.parallel import map_chunks
@@ -194,6 +194,10 @@ class _Extracted:
     article: Article | None
     catalog: Catalog | None
     """None when not asked for (they cost more to send between processes than to make)."""
+    source: FileFact | None
+    """The article file as it was read (None if it vanished while being read)."""
+    pot_file: FileFact | None
+    """The POT file as it was compared (None when there is none)."""
 
 
 def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracted]:
@@ -205,9 +209,14 @@ def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracte
     found = []
     for name in paths:
         path = Path(name)
+        try:
+            st = path.stat()  # before reading, as BuildCache.file_digest does
+        except OSError:
+            st = None  # read_article says why
         article = read_article(path, config.relative(path))
         catalog = article_catalog(article, article_segments(article, segmenter), config.source_locale.babel)
-        text = planned_pot(config, article.slug, catalog)
+        pot_file, old = _read_file(config.pot_path(article.slug))
+        text = _unless_same(pot_text(article.slug, catalog, config, _creation_date()), old)
         found.append(
             _Extracted(
                 article.slug,
@@ -216,23 +225,32 @@ def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracte
                 article.front_facts(),
                 article if keep else None,
                 catalog if keep else None,
+                (st.st_size, st.st_mtime_ns, article.digest) if st else None,
+                pot_file,
             )
         )
     return found
 
 
 def _extract(
-    config: Config, segmenter: BodySegmenter | None, keep: bool, paths: list[str] | None = None
+    config: Config,
+    segmenter: BodySegmenter | None,
+    keep: bool,
+    paths: list[str] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[_Extracted]:
-    """Every article (or those of ``paths``) extracted, in order; many are read on every core."""
+    """Every article (or those of ``paths``) extracted, in order; many are read on every core,
+    while this process calls ``meanwhile`` (see :func:`map_chunks`)."""
     global _state
     if paths is None:
         paths = [str(p) for p in find_articles(config.source_dir)]
     if not paths:
+        if meanwhile is not None:
+            meanwhile()
         return []
     _state = (config, segmenter or BodySegmenter())
     work = functools.partial(_extract_articles, root=str(config.root), keep=keep)
-    results = map_chunks(work, paths, _POOL_MIN_ARTICLES)
+    results = map_chunks(work, paths, _POOL_MIN_ARTICLES, meanwhile=meanwhile)
     _unique_slugs([(found.slug, found.path) for found in results])
     return results
 
@@ -249,12 +267,13 @@ def _unique_slugs(articles: list[tuple[str, str]]) -> None:
 
 def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> Extraction:
     """Read every article and template of the project; nothing is written."""
-    results = _extract(config, segmenter, keep=True)
+    site: list[Catalog] = []
+    results = _extract(config, segmenter, keep=True, meanwhile=lambda: site.append(template_catalog(config)))
     catalogs: dict[str, Catalog] = {}
     for found in results:
         assert found.catalog is not None
         catalogs[found.slug] = found.catalog
-    catalogs[SITE_DOMAIN] = template_catalog(config)
+    catalogs[SITE_DOMAIN] = site[0]
     articles = tuple(found.article for found in results if found.article is not None)
     return Extraction(articles, catalogs, {found.slug: found.pot for found in results})
 
@@ -304,16 +323,34 @@ def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:
     the date (``SOURCE_DATE_EPOCH`` when set, else now) is that of the last change to its
     messages, and a file is not rewritten, nor reported stale, for the date alone.
     """
-    path = config.pot_path(domain)
-    text = pot_text(domain, catalog, config, _creation_date())
+    return _unless_same(
+        pot_text(domain, catalog, config, _creation_date()), _read_file(config.pot_path(domain))[1]
+    )
+
+
+def _read_file(path: Path) -> tuple[FileFact | None, bytes | None]:
+    """The file's :data:`FileFact` (its size and time taken before reading) and bytes; (None,
+    None) when it cannot be read."""
     try:
-        old = path.read_text("utf-8")
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, UnicodeDecodeError):
+        st = path.stat()
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None, None
+    return (st.st_size, st.st_mtime_ns, digest_bytes(data)), data
+
+
+def _unless_same(text: str, old: bytes | None) -> str | None:
+    """``text``, or None when the POT file's bytes ``old`` are the same but for the date."""
+    if old is None:
+        return text
+    try:
+        old_text = old.decode("utf-8")
+    except UnicodeDecodeError:
         return text
     match = _POT_DATE_RE.search(text)
     assert match is not None, "pot_header writes the date"
     # The old file with the new date in its place, to compare with the new text.
-    return None if _POT_DATE_RE.sub(lambda _: match.group(), old, count=1) == text else text
+    return None if _POT_DATE_RE.sub(lambda _: match.group(), old_text, count=1) == text else text
 
 
 class Plan(dict[Path, str | None]):
@@ -364,41 +401,54 @@ def _plan_anew(config: Config, remember: bool) -> Plan:
     # Article path -> (slug, the text its POT file should have); the slug is known for the
     # articles not read again.
     articles: dict[str, tuple[str, str | None]] = {}
-    todo: dict[str, str] = {}  # path -> hash, of the articles to read
+    todo: list[str] = []  # the articles to read
+    # A hash is worth taking here only to look something up. With nothing known (a first
+    # extraction, or another version of the code), the workers hash what they read.
+    lookup = bool(cache.memo)
     for path in map(str, find_articles(config.source_dir)):
-        digest = cache.file_digest(path)
-        front = cache.get(f"front:{digest}")
+        digest = cache.file_digest(path) if lookup else None
+        front = cache.get(f"front:{digest}") if digest is not None else None
         if digest is not None and isinstance(front, dict) and known_right(str(front["slug"]), digest):
             articles[path] = (str(front["slug"]), None)
         else:
-            todo[path] = digest or ""
-    for (path, digest), found in zip(todo.items(), _extract(config, None, False, list(todo)), strict=True):
+            todo.append(path)
+    templates = tree_digest(cache, config.templates_dir)
+    site: dict[str, str | None] = {}  # the text the site POT file should have, once read anew
+
+    def plan_site() -> None:  # while the articles are read on the other cores
+        if not known_right(SITE_DOMAIN, templates):
+            site[SITE_DOMAIN] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
+
+    for path, found in zip(todo, _extract(config, None, False, todo, meanwhile=plan_site), strict=True):
         articles[path] = (found.slug, found.pot)
-        cache.put(f"front:{digest}", found.front)
-        _remember(cache, config, settings, found.slug, digest, found.pot)
+        if found.source is None:  # the file changed as it was read: nothing to keep
+            continue
+        # Kept by the hash of what was read, which the workers took (not of the file now).
+        cache.record_file(path, found.source)
+        cache.put(f"front:{found.source[2]}", found.front)
+        if found.pot is None and found.pot_file is not None:
+            cache.record_file(config.pot_path(found.slug), found.pot_file)
+            _remember(cache, settings, found.slug, found.source[2], found.pot_file[2])
+        elif found.pot is not None:
+            _remember(cache, settings, found.slug, found.source[2], digest_bytes(found.pot.encode("utf-8")))
     ordered = sorted(articles.items())  # find_articles' order
     _unique_slugs([(slug, config.relative(Path(path))) for path, (slug, _) in ordered])
     planned = Plan({config.pot_path(slug): text for _, (slug, text) in ordered})
-
-    templates = tree_digest(cache, config.templates_dir)
     site_pot = config.pot_path(SITE_DOMAIN)
-    if known_right(SITE_DOMAIN, templates):
-        planned[site_pot] = None
-    else:
-        planned[site_pot] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
-        _remember(cache, config, settings, SITE_DOMAIN, templates, planned[site_pot])
+    planned[site_pot] = site.get(SITE_DOMAIN)
+    if SITE_DOMAIN in site:
+        text = site[SITE_DOMAIN]
+        pot = cache.file_digest(site_pot) if text is None else digest_bytes(text.encode("utf-8"))
+        _remember(cache, settings, SITE_DOMAIN, templates, pot)
     if remember:
         with contextlib.suppress(OSError):  # the cache saves time; without it, nothing is lost
             cache.save(cache_path)
     return planned
 
 
-def _remember(
-    cache: BuildCache, config: Config, settings: str, domain: str, source: str, text: str | None
-) -> None:
-    """Keep that the domain's POT file is right: as it is (``text`` None), or once ``text`` is
-    written."""
-    pot = cache.file_digest(config.pot_path(domain)) if text is None else digest_bytes(text.encode("utf-8"))
+def _remember(cache: BuildCache, settings: str, domain: str, source: str, pot: str | None) -> None:
+    """Keep that the domain's POT file is right for ``source`` when its hash is ``pot``: as it
+    is, or once the planned text is written."""
     cache.put(stale_key(cache.code, settings, domain, source, pot), False)
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 __all__ = ["cores", "map_chunks"]
 
@@ -29,28 +32,44 @@ def map_chunks(
     items: Sequence[T],
     min_items: int,
     chunks_per_core: int = 4,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """``function`` applied to consecutive chunks of ``items``, the results in order; in worker
     processes when there are at least ``min_items``. ``function`` must be a module-level
     function (or a ``functools.partial`` of one). An exception in a chunk is raised here, after
-    the chunks before it."""
-    processes = cores()
-    if processes < 2 or len(items) < min_items:
-        return function(list(items))
-    import multiprocessing  # not needed (nor its import time) for a small project
-    from concurrent.futures import ProcessPoolExecutor
+    the chunks before it.
 
-    if "fork" not in multiprocessing.get_all_start_methods():
+    ``meanwhile`` is called in this process while the workers run (first, when there are
+    none); an exception it raises is raised here, before those of the chunks.
+    """
+    processes = cores()
+    context = _fork_context() if processes > 1 and len(items) >= min_items else None
+    if context is None:
+        if meanwhile is not None:
+            meanwhile()
         return function(list(items))
     size = max(1, -(-len(items) // (processes * chunks_per_core)))
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork")
+    from concurrent.futures import ProcessPoolExecutor
+
     # What this process holds is frozen while the workers run: their garbage collections skip
     # it instead of touching (and so copying) every page they share with this process, and
     # so do this process's own, made while the results come in.
     gc.freeze()
     try:
         with ProcessPoolExecutor(processes, mp_context=context) as pool:
-            return [result for chunk in pool.map(function, chunks) for result in chunk]
+            results = pool.map(function, chunks)
+            if meanwhile is not None:
+                meanwhile()
+            return [result for chunk in results for result in chunk]
     finally:
         gc.unfreeze()
+
+
+def _fork_context() -> BaseContext | None:
+    """Forked processes' context, where fork is available."""
+    import multiprocessing  # not needed (nor its import time) for a small project
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
