@@ -215,8 +215,7 @@ def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracte
             st = None  # read_article says why
         article = read_article(path, config.relative(path))
         catalog = article_catalog(article, article_segments(article, segmenter), config.source_locale.babel)
-        pot_file, old = _read_file(config.pot_path(article.slug))
-        text = _unless_same(pot_text(article.slug, catalog, config, _creation_date()), old)
+        text, pot_file = _planned_pot(config, article.slug, catalog)
         found.append(
             _Extracted(
                 article.slug,
@@ -323,9 +322,13 @@ def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:
     the date (``SOURCE_DATE_EPOCH`` when set, else now) is that of the last change to its
     messages, and a file is not rewritten, nor reported stale, for the date alone.
     """
-    return _unless_same(
-        pot_text(domain, catalog, config, _creation_date()), _read_file(config.pot_path(domain))[1]
-    )
+    return _planned_pot(config, domain, catalog)[0]
+
+
+def _planned_pot(config: Config, domain: str, catalog: Catalog) -> tuple[str | None, FileFact | None]:
+    """:func:`planned_pot`, and what was read of the POT file (None when there is none)."""
+    fact, old = _read_file(config.pot_path(domain))
+    return _unless_same(pot_text(domain, catalog, config, _creation_date()), old), fact
 
 
 def _read_file(path: Path) -> tuple[FileFact | None, bytes | None]:
@@ -413,42 +416,51 @@ def _plan_anew(config: Config, remember: bool) -> Plan:
         else:
             todo.append(path)
     templates = tree_digest(cache, config.templates_dir)
-    site: dict[str, str | None] = {}  # the text the site POT file should have, once read anew
+    site: dict[str, tuple[str | None, FileFact | None]] = {}  # its plan, once read anew
 
     def plan_site() -> None:  # while the articles are read on the other cores
         if not known_right(SITE_DOMAIN, templates):
-            site[SITE_DOMAIN] = planned_pot(config, SITE_DOMAIN, template_catalog(config))
+            site[SITE_DOMAIN] = _planned_pot(config, SITE_DOMAIN, template_catalog(config))
 
-    for path, found in zip(todo, _extract(config, None, False, todo, meanwhile=plan_site), strict=True):
+    extracted = _extract(config, None, False, todo, meanwhile=plan_site)
+    for path, found in zip(todo, extracted, strict=True):
         articles[path] = (found.slug, found.pot)
-        if found.source is None:  # the file changed as it was read: nothing to keep
-            continue
-        # Kept by the hash of what was read, which the workers took (not of the file now).
-        cache.record_file(path, found.source)
-        cache.put(f"front:{found.source[2]}", found.front)
-        if found.pot is None and found.pot_file is not None:
-            cache.record_file(config.pot_path(found.slug), found.pot_file)
-            _remember(cache, settings, found.slug, found.source[2], found.pot_file[2])
-        elif found.pot is not None:
-            _remember(cache, settings, found.slug, found.source[2], digest_bytes(found.pot.encode("utf-8")))
+        if found.source is not None:  # None: its size and time could not be taken
+            # Kept by the hash of what was read, which the workers took (not of the file now).
+            cache.record_file(path, found.source)
+            cache.put(f"front:{found.source[2]}", found.front)
+            _remember(cache, config, settings, found.slug, found.source[2], found.pot, found.pot_file)
     ordered = sorted(articles.items())  # find_articles' order
     _unique_slugs([(slug, config.relative(Path(path))) for path, (slug, _) in ordered])
     planned = Plan({config.pot_path(slug): text for _, (slug, text) in ordered})
-    site_pot = config.pot_path(SITE_DOMAIN)
-    planned[site_pot] = site.get(SITE_DOMAIN)
+    text, fact = site.get(SITE_DOMAIN, (None, None))
+    planned[config.pot_path(SITE_DOMAIN)] = text
     if SITE_DOMAIN in site:
-        text = site[SITE_DOMAIN]
-        pot = cache.file_digest(site_pot) if text is None else digest_bytes(text.encode("utf-8"))
-        _remember(cache, settings, SITE_DOMAIN, templates, pot)
+        _remember(cache, config, settings, SITE_DOMAIN, templates, text, fact)
     if remember:
         with contextlib.suppress(OSError):  # the cache saves time; without it, nothing is lost
             cache.save(cache_path)
     return planned
 
 
-def _remember(cache: BuildCache, settings: str, domain: str, source: str, pot: str | None) -> None:
-    """Keep that the domain's POT file is right for ``source`` when its hash is ``pot``: as it
-    is, or once the planned text is written."""
+def _remember(
+    cache: BuildCache,
+    config: Config,
+    settings: str,
+    domain: str,
+    source: str,
+    text: str | None,
+    pot_file: FileFact | None,
+) -> None:
+    """Keep that the domain's POT file is right for ``source``: as it is (``text`` None; the
+    file was read as ``pot_file``), or once ``text`` is written."""
+    if text is not None:
+        pot = digest_bytes(text.encode("utf-8"))
+    elif pot_file is not None:
+        cache.record_file(config.pot_path(domain), pot_file)
+        pot = pot_file[2]
+    else:  # nothing was planned: there is no POT file
+        return
     cache.put(stale_key(cache.code, settings, domain, source, pot), False)
 
 
