@@ -70,7 +70,7 @@ def parse_value(name: str, spec: object) -> Value:
         if not isinstance(skeleton, str) or not _SKELETON_RE.fullmatch(skeleton):
             raise ValueError(f"value {name!r}: invalid date skeleton {skeleton!r} (e.g. 'yMMMM')")
         try:
-            format_skeleton(skeleton, raw, locale="en")
+            _check_skeleton(skeleton)
         except (KeyError, ValueError) as exc:
             raise ValueError(f"value {name!r}: CLDR has no date format for skeleton {skeleton!r}") from exc
         return Value(name, kind, raw, skeleton=skeleton)
@@ -79,10 +79,23 @@ def parse_value(name: str, spec: object) -> Value:
     amount = Decimal(str(raw))
     if kind == "money":
         currency = spec.get("currency")
-        if not isinstance(currency, str) or not is_currency(currency):
+        if not isinstance(currency, str) or not _is_currency(currency):
             raise ValueError(f"value {name!r}: {currency!r} is not an ISO 4217 currency code")
         return Value(name, kind, amount, currency=currency)
     return Value(name, kind, amount)
+
+
+@lru_cache(maxsize=256)
+def _check_skeleton(skeleton: str) -> None:
+    """Raise KeyError or ValueError when CLDR has no date format for ``skeleton`` (kept: an
+    article's values are parsed by every task, the same few skeletons each time)."""
+    format_skeleton(skeleton, dt.date(2025, 1, 31), locale="en")
+
+
+@lru_cache(maxsize=1024)
+def _is_currency(code: str) -> bool:
+    """Babel's ``is_currency`` lists every currency at each call."""
+    return bool(is_currency(code))
 
 
 @cache
