@@ -256,3 +256,42 @@ def test_repository_catalogs_are_current(tmp_path: Path) -> None:
     report = update_project(config, list(config.locales))
     changed = [str(path) for path in report.written]
     assert changed == [], f"run 'invoke update' and commit: {changed}"
+
+
+def test_same_messages_compares_what_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether an update keeps PO-Revision-Date: entries with the same fields are the same
+    without writing them out; entries that differ only in what the PO layout normalizes (the
+    order of flags) are the same; another translation, comment or state is not."""
+    from lingopress import catalogs as catalogs_module
+
+    def catalog(*entries: Message) -> Catalog:
+        return Catalog(messages=list(entries))
+
+    def entry(**changes: object) -> Message:
+        fields: dict[str, object] = {
+            "msgid": "Hello {name}",
+            "msgstr": ["Hallo {name}"],
+            "flags": ["python-brace-format", "no-wrap"],
+            "references": ["source/a.md:3"],
+            "extracted_comments": ["paragraph"],
+            "lineno": 7,
+        }
+        fields.update(changes)
+        return Message(**fields)  # type: ignore[arg-type]
+
+    real_format = format_po
+    monkeypatch.setattr(catalogs_module, "format_po", lambda *a: pytest.fail("formatted"))
+    assert catalogs_module._same_messages(catalog(entry()), catalog(entry(lineno=40)))
+    monkeypatch.setattr(catalogs_module, "format_po", real_format)
+    assert catalogs_module._same_messages(
+        catalog(entry()), catalog(entry(flags=["no-wrap", "python-brace-format"]))
+    )
+    for changed in (
+        entry(msgstr=["Servus {name}"]),
+        entry(flags=["fuzzy", "python-brace-format", "no-wrap"]),
+        entry(translator_comments=["checked"]),
+        entry(references=["source/a.md:4"]),
+        entry(obsolete=True),
+    ):
+        assert not catalogs_module._same_messages(catalog(entry()), catalog(changed))
+    assert not catalogs_module._same_messages(catalog(entry()), catalog(entry(), entry(msgid="Bye")))

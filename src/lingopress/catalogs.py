@@ -252,13 +252,38 @@ def _update_project(
 
 
 def _same_messages(old: Catalog, new: Catalog) -> bool:
-    from lingopress.pofile import format_po
-
+    """Whether ``new`` writes the same entries as ``old`` (the header aside). Compared field by
+    field first: the usual case, an update that changed nothing. Where fields differ, compared
+    as written: the layout normalizes some differences away (the order of flags, a fuzzy flag
+    on an empty entry)."""
+    old_entries, new_entries = [*old.messages, *old.obsolete], [*new.messages, *new.obsolete]
+    if len(old_entries) == len(new_entries) and all(
+        _written_fields(a) == _written_fields(b) for a, b in zip(old_entries, new_entries, strict=True)
+    ):
+        return True
     probe_old, probe_new = (
         Catalog(messages=old.messages, obsolete=old.obsolete),
         Catalog(messages=new.messages, obsolete=new.obsolete),
     )
     return format_po(probe_old) == format_po(probe_new)
+
+
+def _written_fields(m: Message) -> tuple[object, ...]:
+    """Everything of an entry that its PO text is made from (not where it was read from)."""
+    return (
+        m.msgid,
+        m.msgstr,
+        m.msgid_plural,
+        m.msgctxt,
+        m.translator_comments,
+        m.extracted_comments,
+        m.references,
+        m.flags,
+        m.previous_msgctxt,
+        m.previous_msgid,
+        m.previous_msgid_plural,
+        m.obsolete,
+    )
 
 
 def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
