@@ -82,6 +82,38 @@ def test_stale_pot(prepared: Config) -> None:
     assert ("locales/sample.pot", 1, "stale-pot") in _codes(prepared, locales=["ja"])
 
 
+def test_templates_missing_broken_or_orphaned(prepared: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check reads the articles again only when the extraction cache does not vouch for
+    their templates; a missing or unreadable template is reported, and the PO files are still
+    checked against what extraction makes."""
+    from lingopress import extract as extract_module
+
+    write_pots(prepared)  # keeps build/.cache/extract.json, as 'invoke extract' does
+    read: list[str] = []
+    real_read = extract_module.read_article
+    monkeypatch.setattr(
+        extract_module, "read_article", lambda path, shown: read.append(shown) or real_read(path, shown)
+    )
+    _translate(prepared, "de")
+    assert _codes(prepared, locales=["de"]) == set() and read == []
+
+    pot = prepared.pot_path("sample")
+    pot.unlink()
+    (prepared.locales_dir / "gone.pot").write_text('msgid ""\nmsgstr ""\n', "utf-8")
+    assert _codes(prepared, locales=["de"]) == {
+        ("locales/sample.pot", 1, "stale-pot"),
+        ("locales/gone.pot", 1, "stale-pot"),
+        ("locales/de/LC_MESSAGES/gone.po", 1, "missing"),  # a template is a domain to translate
+    }
+    assert read == ["source/sample.md", "source/sample.md"]  # the plan, then the missing template
+    why = {d.path: d.message for d in check_project(prepared, ["de"]).diagnostics}
+    assert "missing" in why["locales/sample.pot"] and "no longer exists" in why["locales/gone.pot"]
+
+    pot.write_text('msgid "unterminated\n', "utf-8")
+    found = _codes(prepared, locales=["de"])
+    assert ("locales/sample.pot", 1, "syntax") in found and ("locales/sample.pot", 1, "stale-pot") in found
+
+
 def test_unmerged_po(prepared: Config) -> None:
     """A PO file not updated after the template changed: the new msgid is missing (at the header),
     the old one is extra (at its own entry)."""

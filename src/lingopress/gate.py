@@ -37,7 +37,7 @@ from lingopress.checks import (
 )
 from lingopress.config import Config
 from lingopress.errors import CatalogError, GlossaryError
-from lingopress.extract import extract_project, stale_pots
+from lingopress.extract import Extraction, extract_project, pot_plan, stale_pots
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.locales import LocaleInfo
 from lingopress.parallel import map_chunks
@@ -397,9 +397,13 @@ def orphan_diagnostics(config: Config, name: str, domains: set[str] | dict[str, 
 
 
 def _read_pots(config: Config, result: CheckResult) -> dict[str, Catalog]:
-    extraction = extract_project(config)
-    for path in stale_pots(config, extraction):
-        if path.stem not in extraction.catalogs:
+    """Each domain's POT file, read; what extraction makes where it is missing or unreadable.
+    Articles unchanged since 'invoke extract' found their POT file right are not read again
+    (see :func:`lingopress.extract.pot_plan`; a check writes nothing, not even that cache)."""
+    planned = pot_plan(config, remember=False)
+    domains = {path.stem for path in planned}
+    for path in stale_pots(config, planned):
+        if path.stem not in domains:
             why = "template of a domain that no longer exists: run 'invoke extract'"
         elif path.is_file():
             why = "template is out of date: run 'invoke extract' and commit the result"
@@ -407,18 +411,19 @@ def _read_pots(config: Config, result: CheckResult) -> dict[str, Catalog]:
             why = "template missing: run 'invoke extract' and commit the result"
         result.diagnostics.append(Diagnostic(config.relative(path), 1, "error", "stale-pot", why))
     pots: dict[str, Catalog] = {}
-    for domain in sorted(set(pot_domains(config)) | set(extraction.catalogs)):
+    extraction: Extraction | None = None
+    for domain in sorted(set(pot_domains(config)) | domains):
         path = config.pot_path(domain)
-        if not path.is_file():
-            pots[domain] = extraction.catalogs[domain]
-            continue
-        try:
-            pots[domain] = read_po(path, config.relative(path))
-        except CatalogError as exc:
-            result.diagnostics.append(
-                Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message)
-            )
-            pots[domain] = extraction.catalogs.get(domain, Catalog())
+        if path.is_file():
+            try:
+                pots[domain] = read_po(path, config.relative(path))
+                continue
+            except CatalogError as exc:
+                result.diagnostics.append(
+                    Diagnostic(exc.path or "", exc.line or 1, "error", "syntax", exc.message)
+                )
+        extraction = extraction or extract_project(config)
+        pots[domain] = extraction.catalogs.get(domain, Catalog())
     return pots
 
 
