@@ -170,16 +170,25 @@ def sitemap_xml(config: Config, articles: Sequence[_Dated], published: list[Loca
     ]
     lines.append(f"  <url>\n    <loc>{xml_escape(config.base_url)}/</loc>\n  </url>")
     for article in articles:
-        for info in published:
+        # The same alternates for each language's page of the article: made once.
+        urls = [xml_escape(page_url(config, info, article.slug)) for info in published]
+        default = xml_escape(page_url(config, config.source_locale, article.slug))
+        alternates = "\n".join(
+            [
+                *(
+                    f'    <xhtml:link rel="alternate" hreflang="{info.tag}" href="{url}"/>'
+                    for info, url in zip(published, urls, strict=True)
+                ),
+                f'    <xhtml:link rel="alternate" hreflang="x-default" href="{default}"/>',
+            ]
+        )
+        lastmod = article.updated or article.published
+        for url in urls:
             lines.append("  <url>")
-            lines.append(f"    <loc>{xml_escape(page_url(config, info, article.slug))}</loc>")
-            if article.updated or article.published:
-                lines.append(f"    <lastmod>{(article.updated or article.published)}</lastmod>")
-            for other in published:
-                href = xml_escape(page_url(config, other, article.slug))
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="{other.tag}" href="{href}"/>')
-            href = xml_escape(page_url(config, config.source_locale, article.slug))
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href="{href}"/>')
+            lines.append(f"    <loc>{url}</loc>")
+            if lastmod:
+                lines.append(f"    <lastmod>{lastmod}</lastmod>")
+            lines.append(alternates)
             lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
