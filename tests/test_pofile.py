@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lingopress.errors import CatalogError
@@ -106,6 +106,34 @@ def test_line_breaking_matches_libunistring(chars: list[str], width: int, startc
     cuts = [i for i, o in enumerate(offsets) if i and marks.raw[o] == 2]
     lines = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     assert fill_lines(text, width, startcol) == lines
+
+
+@pytest.mark.gettext
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_POOL), min_size=1, max_size=90).map("".join),
+            st.lists(st.sampled_from(_POOL), max_size=90).map("".join),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda entry: entry[0],
+    )
+)
+# Short enough to fit by their length, too wide by their columns; narrow, with zero-width marks.
+@example([("日本語のテキスト" * 8, "日本語" * 21), ("\U0001f600" * 40, "e\u0301" * 36)])
+@example([("\u200b" * 60 + "a" * 20, 'x"' * 34)])
+def test_format_is_what_msgcat_writes_for_any_text(entries: list[tuple[str, str]]) -> None:
+    """Strings around the page width, of narrow, wide, zero-width and escaped characters: our
+    layout is msgcat's, on one line or wrapped."""
+    header = Message("", msgstr=["Content-Type: text/plain; charset=UTF-8\n"])
+    catalog = Catalog(header=header, messages=[Message(msgid, msgstr=[msgstr]) for msgid, msgstr in entries])
+    ours = format_po(catalog)
+    msgcat = shutil.which("msgcat")
+    assert msgcat is not None, "GNU gettext (msgcat) is required for this test"
+    theirs = subprocess.run([msgcat, "-"], input=ours, check=True, capture_output=True, text=True).stdout
+    assert ours == theirs
 
 
 _TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\0"), max_size=200)

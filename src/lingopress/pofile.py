@@ -709,9 +709,15 @@ def _no_break_positions(portion: str) -> frozenset[int]:
 
 
 def _display_width(text: str) -> int:
+    """Columns of ``text``: its length, give or take its wide and zero-width characters."""
     if text.isascii():
         return len(text)
-    return sum(max(char_width(ch), 0) for ch in text)
+    width = len(text)
+    for ch in set(text):
+        columns = char_width(ch)
+        if columns != 1:
+            width += (max(columns, 0) - 1) * text.count(ch)
+    return width
 
 
 def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
@@ -723,10 +729,10 @@ def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -
     """
     after_break = len(prefix) + 1
     line_width = width - 1 - after_break
-    if len(value) + len(keyword) < line_width and value.isascii() and value.isprintable():
-        # Fits on the first line as it is (escapes would only lengthen it by the checked margin).
+    if len(value) + len(keyword) < line_width and value.isprintable():
+        # Fits on the first line as it is: printable text breaks only where it is too wide.
         portion = _escape(value) if ('"' in value or "\\" in value) else value
-        if len(portion) + len(keyword) + 1 <= line_width:
+        if len(keyword) + 1 + _display_width(portion) <= line_width:
             return [f'{prefix}{keyword} "{portion}"']
     portions = [value] if "\n" not in value[:-1] else [p for p in re.split(r"(?<=\n)", value) if p]
     out: list[str] = []
