@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,23 @@ def test_identity_translation_renders_the_source_body(project_dir: Path) -> None
         for value in article.values.values():
             html = html.replace(format_value(value, info.babel), format_value(value, locale_info("en").babel))
         assert html == english, name
+
+
+@pytest.mark.parametrize("dont_write", [False, True])
+def test_tasks_write_bytecode_as_python_is_told(project_dir: Path, dont_write: bool) -> None:
+    """Invoke turns .pyc writing off for the whole process; the tasks turn it back on (an
+    editable install would compile the package at every run), unless Python was told not to."""
+    src = project_dir / "src"
+    src.unlink()
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "src", src, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if dont_write:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "extract"], cwd=project_dir, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    compiled = list((src / "lingopress" / "__pycache__").glob("extract.*.pyc"))
+    assert bool(compiled) is not dont_write

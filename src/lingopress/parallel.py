@@ -54,7 +54,9 @@ def map_chunks(
 
     # What this process holds is frozen while the workers run: their garbage collections skip
     # it instead of touching (and so copying) every page they share with this process, and
-    # so do this process's own, made while the results come in.
+    # so do this process's own, made while the results come in. (A process that froze its
+    # objects itself keeps them frozen, with those made since.)
+    thawed = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         with ProcessPoolExecutor(processes, mp_context=context) as pool:
@@ -63,7 +65,8 @@ def map_chunks(
                 meanwhile()
             return [result for chunk in results for result in chunk]
     finally:
-        gc.unfreeze()
+        if thawed:
+            gc.unfreeze()
 
 
 def _fork_context() -> BaseContext | None:
