@@ -6,6 +6,7 @@ wall time (imports excluded) and peak memory (main process, largest worker).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -119,6 +120,7 @@ STAGES: dict[str, Callable[[Config], str | tuple[str, float, int]]] = {
 
 def main() -> None:
     stage, root = sys.argv[1], Path(sys.argv[2])
+    gc.freeze()  # as the invoke tasks do once their modules are imported
     config = load_config(root)
     old_build = None
     if stage == "build" and config.build_dir.exists():
