@@ -64,6 +64,10 @@ def key_of(*parts: str | bool | None) -> str:
     return digest_bytes("\x1f".join(map(str, parts)).encode("utf-8"))
 
 
+_LIBRARIES = ("babel", "jinja2", "markdown")
+"""The libraries whose version changes what lingopress makes."""
+
+
 def code_digest() -> str:
     """The package's own source and the libraries that shape what it makes: another code, another
     cache (a change rebuilds everything). A library is known by its ``__init__.py`` (which
@@ -73,16 +77,16 @@ def code_digest() -> str:
     parts: list[object] = [sys.version]
     for name in _LIBRARIES:
         spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec is not None else None
-        st = os.stat(origin) if origin else None  # noqa: PTH116
+        origin = spec.origin if spec is not None and spec.has_location else None
+        try:
+            st = os.stat(origin) if origin else None  # noqa: PTH116
+        except OSError:
+            st = None
         parts.append([name, origin, st.st_size if st else None, st.st_mtime_ns if st else None])
     for path in sorted(package.glob("*.py")):
         st = path.stat()
         parts.append([path.name, st.st_size, st.st_mtime_ns])
     return digest_parts(*parts)
-
-
-_LIBRARIES = ("babel", "jinja2", "markdown")
 
 
 @dataclass(slots=True)
