@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from lingopress.catalogs import po_header_fields  # noqa: E402
+from lingopress.catalogs import domains, po_header_fields, read_pot  # noqa: E402
 from lingopress.config import load_config  # noqa: E402
 from lingopress.extract import extract_project, write_pots  # noqa: E402
 from lingopress.pofile import Catalog, Message, save_po  # noqa: E402
@@ -143,11 +143,12 @@ def write_project(out: Path, articles: int, locales: int, corpus: Path, seed: in
         )
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     config = load_config(out)
-    extraction = extract_project(config)
-    write_pots(config, extraction)
+    write_pots(config, extract_project(config))
+    # As written, header included: the PO headers are what 'invoke update' makes of them.
+    pots = {domain: read_pot(config, domain) for domain in domains(config)}
     for name in names:
         locale = config.locales[name]
-        for domain, pot in extraction.catalogs.items():
+        for domain, pot in pots.items():
             catalog = Catalog()
             catalog.header = Message("")
             catalog.set_header_fields(po_header_fields(locale, domain, pot, None))
