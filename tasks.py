@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import cache
 from pathlib import Path
 
 from invoke import Context, Exit, task
@@ -32,21 +30,11 @@ def _user_errors() -> Iterator[None]:
 
 
 def _config():  # type: ignore[no-untyped-def]
+    from lingopress import set_up_process
     from lingopress.config import load_config
 
-    _set_up_process()
+    set_up_process()  # the task's modules are imported by now
     return load_config(ROOT)
-
-
-@cache
-def _set_up_process() -> None:
-    """Once, before a task's work (its modules are imported by then)."""
-    from lingopress.segment import without_pygments
-
-    without_pygments()  # this process makes only lingopress pages
-    # What is imported lives as long as the process: full garbage collections need not walk it
-    # again (about 25 ms of the seed's build).
-    gc.freeze()
 
 
 def _locales(config, locale: str | None) -> list[str]:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ wall time (imports excluded) and peak memory (main process, largest worker).
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import resource
@@ -19,10 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from lingopress.segment import without_pygments  # noqa: E402
-
-without_pygments()  # as the invoke tasks do
-
+from lingopress import set_up_process  # noqa: E402
 from lingopress.build import build_site  # noqa: E402
 from lingopress.catalogs import compile_project, update_project  # noqa: E402
 from lingopress.config import Config, load_config  # noqa: E402
@@ -120,7 +116,7 @@ STAGES: dict[str, Callable[[Config], str | tuple[str, float, int]]] = {
 
 def main() -> None:
     stage, root = sys.argv[1], Path(sys.argv[2])
-    gc.freeze()  # as the invoke tasks do once their modules are imported
+    set_up_process()  # as the invoke tasks do once their modules are imported
     config = load_config(root)
     old_build = None
     if stage == "build" and config.build_dir.exists():

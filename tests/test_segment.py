@@ -287,3 +287,25 @@ print(html)
         for mode in ("hidden", "importable")
     ]
     assert outputs[0] == outputs[1] and '<code class="language-python">' in outputs[0]
+
+
+def test_set_up_process_hides_pygments_and_freezes_what_is_imported() -> None:
+    """The set-up of the invoke tasks and the benchmark's stages, done once however often called."""
+    import subprocess
+    import sys
+
+    script = """
+import gc, sys
+import lingopress
+from lingopress.build import build_site
+lingopress.set_up_process()
+frozen = gc.get_freeze_count()
+made_since = [[n] for n in range(100)]  # a second set-up must not freeze these (nor later ones)
+lingopress.set_up_process()
+from lingopress.segment import BodySegmenter
+BodySegmenter()
+assert frozen > 1000 and gc.get_freeze_count() == frozen, (frozen, gc.get_freeze_count())
+assert "pygments" not in sys.modules
+"""
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    subprocess.run([sys.executable, "-c", script], check=True, env={"PYTHONPATH": src})

@@ -179,8 +179,9 @@ def template_catalog(config: Config) -> Catalog:
 
 _POOL_MIN_ARTICLES = 64
 """From this many articles on, extraction runs on every core."""
-_state: tuple[Config, BodySegmenter] | None = None
-"""The project and Markdown pipeline of a worker process (inherited when it is forked)."""
+_state: tuple[Config, BodySegmenter | None] | None = None
+"""The project and Markdown pipeline of a worker process (inherited when it is forked; the
+pipeline is made where it is first needed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +204,14 @@ class _Extracted:
 def _extract_articles(paths: list[str], root: str, keep: bool) -> list[_Extracted]:
     """Read, segment and catalog ``paths``, with each POT text to write."""
     global _state
+    if not paths:
+        return []
     if _state is None or str(_state[0].root) != root:
-        _state = (load_config(root), BodySegmenter())
+        _state = (load_config(root), None)
     config, segmenter = _state
+    if segmenter is None:
+        segmenter = BodySegmenter()
+        _state = (config, segmenter)
     found = []
     for name in paths:
         path = Path(name)
@@ -243,11 +249,7 @@ def _extract(
     global _state
     if paths is None:
         paths = [str(p) for p in find_articles(config.source_dir)]
-    if not paths:
-        if meanwhile is not None:
-            meanwhile()
-        return []
-    _state = (config, segmenter or BodySegmenter())
+    _state = (config, segmenter)
     work = functools.partial(_extract_articles, root=str(config.root), keep=keep)
     results = map_chunks(work, paths, _POOL_MIN_ARTICLES, meanwhile=meanwhile)
     _unique_slugs([(found.slug, found.path) for found in results])
@@ -456,11 +458,10 @@ def _remember(
     file was read as ``pot_file``), or once ``text`` is written."""
     if text is not None:
         pot = digest_bytes(text.encode("utf-8"))
-    elif pot_file is not None:
+    else:
+        assert pot_file is not None, "a POT file found right was read"
         cache.record_file(config.pot_path(domain), pot_file)
         pot = pot_file[2]
-    else:  # nothing was planned: there is no POT file
-        return
     cache.put(stale_key(cache.code, settings, domain, source, pot), False)
 
 
