@@ -60,6 +60,7 @@ from lingopress.site import (
     index_languages,
     language_links,
     locale_stats,
+    page_output,
     page_path,
     published_locales,
     sitemap_xml,
@@ -211,6 +212,9 @@ class _Worker:
         self._site: dict[str, Translations] = {}
         self._glossaries: dict[str, Glossary | None] = {}
         self._template_catalog: Catalog | None = None
+        self._build_dir = str(config.build_dir)
+        self._folders: set[str] = set()
+        """Folders this worker made in the staging folder."""
 
     @property
     def renderer(self) -> Renderer:
@@ -341,8 +345,8 @@ class _Worker:
             if work.stats and catalog is not None:
                 done.update(_counts(catalog, check.stats if work.check else None))
             if work.mo and catalog is not None:
-                target = config.mo_path(work.locale, job.domain)
-                done["mo"] = self._emit(target, mo_bytes(catalog), job.staging)
+                out = config.mo_output(work.locale, job.domain)
+                done["mo"] = self._emit(out, mo_bytes(catalog), job.staging)
             if work.page:
                 translations = Translations.from_catalog(catalog, unsafe)
         if work.page:
@@ -356,23 +360,28 @@ class _Worker:
                 work.preview,
                 body(),
             )
-            page = self._emit(page_path(config, info, article.slug), html.encode("utf-8"), job.staging)
+            page = self._emit(page_output(info, article.slug), html.encode("utf-8"), job.staging)
             title, fallback = self.renderer.plain(article, info, translations, article.title)
             done["page"] = [*page, title, fallback]
         return done
 
-    def _emit(self, target: Path, data: bytes, staging: str) -> list[Any]:
-        """Put ``data`` in the staging folder when it differs from ``target``'s bytes; returns
-        the output's name under build/ and whether it is to be written."""
-        out = target.relative_to(self.config.build_dir).as_posix()
+    def _emit(self, out: str, data: bytes, staging: str) -> list[Any]:
+        """Put ``data`` in the staging folder when it differs from the bytes of ``out`` (its
+        name under build/); returns ``out`` and whether it is to be written. With ``os``
+        calls on names, not pathlib: this runs for every page and MO file a build makes."""
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return [out, False]
+            with open(f"{self._build_dir}/{out}", "rb") as file:  # noqa: PTH123
+                if os.fstat(file.fileno()).st_size == len(data) and file.read() == data:
+                    return [out, False]
         except OSError:
             pass
-        staged = Path(staging) / out
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
+        staged = f"{staging}/{out}"
+        folder = staged.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+            self._folders.add(folder)
+        with open(staged, "wb") as file:  # noqa: PTH123
+            file.write(data)
         return [out, True]
 
     def run(self, jobs: Sequence[_Job]) -> list[dict[str, Any]]:
@@ -832,7 +841,7 @@ def _plan(
         source_digest = inputs.templates if article is None else article.digest
         work: list[_LocaleWork] = []
         if article is not None and source in target_names:
-            out = f"{config.source_locale.path_tag}/{domain}/index.html"
+            out = page_output(config.source_locale, domain)
             key = key_of(site_key, article.digest, None, None, False)
             if not _up_to_date(plan, cache, build_dir, out, key, source, domain):
                 work.append(_LocaleWork(source, page=True))
@@ -848,11 +857,11 @@ def _plan(
             preview = name in previews
             if name in target_names:
                 if article is not None:
-                    out = f"{config.locales[name].info.path_tag}/{domain}/index.html"
+                    out = page_output(config.locales[name].info, domain)
                     key = key_of(site_key, article.digest, po, site_pos[name], preview)
                     page = not _up_to_date(plan, cache, build_dir, out, key, name, domain)
                 if po is not None:
-                    out = f"locale/{name}/LC_MESSAGES/{domain}.mo"  # config.mo_path, relative to build/
+                    out = config.mo_output(name, domain)
                     plan.outputs[out] = [po, name]
                     known = cache.outputs.get(out, [None])[0]
                     mo = known != po or f"{domain}.mo" not in mo_files(name)

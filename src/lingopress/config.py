@@ -79,7 +79,12 @@ class Config:
         return self.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
     def mo_path(self, locale: str, domain: str) -> Path:
-        return self.build_dir / "locale" / locale / "LC_MESSAGES" / f"{domain}.mo"
+        return self.build_dir / self.mo_output(locale, domain)
+
+    @staticmethod
+    def mo_output(locale: str, domain: str) -> str:
+        """Where a MO file is, relative to build/."""
+        return f"locale/{locale}/LC_MESSAGES/{domain}.mo"
 
     def relative(self, path: Path | str) -> str:
         """``path`` relative to the project root, for messages."""

@@ -22,6 +22,7 @@ __all__ = [
     "index_languages",
     "language_links",
     "locale_stats",
+    "page_output",
     "page_path",
     "page_url",
     "published_locales",
@@ -39,8 +40,13 @@ class BuildReport:
     stats: dict[str, Stats] = field(default_factory=dict)
 
 
+def page_output(locale: LocaleInfo, slug: str) -> str:
+    """Where a page is, relative to build/."""
+    return f"{locale.path_tag}/{slug}/index.html"
+
+
 def page_path(config: Config, locale: LocaleInfo, slug: str) -> Path:
-    return config.build_dir / locale.path_tag / slug / "index.html"
+    return config.build_dir / page_output(locale, slug)
 
 
 def page_url(config: Config, locale: LocaleInfo, slug: str) -> str:
