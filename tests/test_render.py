@@ -22,6 +22,17 @@ def test_reading_time_counts_cjk_by_characters() -> None:
     assert reading_minutes("<p>" + "word " * 10 + "</p>") == 1
 
 
+def test_reading_time_counts_words_between_spaces() -> None:
+    """An elided article, a decimal number and an Arabic word with vowel marks are one word each
+    (300 words: 1.5 minutes, shown as 2); the punctuation between CJK characters is not a word."""
+    assert reading_minutes("<p>" + "l'homme " * 300 + "</p>") == 2
+    assert reading_minutes("<p>" + "1,5 " * 300 + "</p>") == 2
+    arabic = "\u0627\u0644\u0652\u062d\u064e\u0645\u0652\u062f\u064f"  # with sukun, fatha and damma
+    assert reading_minutes("<p>" + f"{arabic} " * 300 + "</p>") == 2
+    assert reading_minutes("<p>" + "治療。" * 500 + "</p>") == 2
+    assert reading_minutes("<p>word</p>" * 300) == 2  # a tag separates words
+
+
 _RU = ["{num} минута", "{num} минуты", "{num} минут"]
 _AR = ["0:{num}", "1:{num}", "2:{num}", "3:{num}", "4:{num}", "5:{num}"]
 
