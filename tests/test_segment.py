@@ -17,6 +17,7 @@ from lingopress.segment import (
     BodySegmenter,
     Segment,
     Translation,
+    _quick_block_level,
     _quick_block_tests,
     _QuickInlineProcessor,
     collapse,
@@ -176,6 +177,7 @@ class _Quick(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
         _quick_block_tests(md)
+        _quick_block_level(md)
 
 
 # Python-Markdown's own pipeline, extensions given by name; ours, given as instances.

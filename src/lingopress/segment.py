@@ -17,6 +17,7 @@ import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown
 from markdown import util as md_util
@@ -257,6 +258,13 @@ def _quick_block_tests(md: markdown.Markdown) -> None:
         reference.run = lambda parent, blocks: "]:" in blocks[0] and run(parent, blocks)
 
 
+def _quick_block_level(md: markdown.Markdown) -> None:
+    """Keep ``md.is_block_level``'s answer per tag. Python-Markdown asks it of most elements
+    (the serializer, attr_list, the raw HTML postprocessor), each time a search of a list of
+    about sixty names; the list is final once the extensions are loaded (this is the last)."""
+    md.is_block_level = lru_cache(maxsize=256)(md.is_block_level)
+
+
 def _needing(
     needs: tuple[str, ...], test: Callable[[etree.Element, str], bool]
 ) -> Callable[[etree.Element, str], bool]:
@@ -417,6 +425,7 @@ class _Extension(Extension):  # type: ignore[misc]
         # Before "inline" (20): the text of each block is still its raw Markdown.
         md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
         _quick_block_tests(md)
+        _quick_block_level(md)
 
 
 class BodySegmenter:
