@@ -134,6 +134,8 @@ def placeholder_problems(msgid: str, msgstr: str, allow_missing: bool = False) -
         return []
     source_names, _ = _fields(msgid)
     names, problems = _fields(msgstr)
+    if names == source_names or sorted(names) == sorted(source_names):
+        return problems  # the usual case, without counting
     missing = Counter(source_names) - Counter(names)
     extra = Counter(names) - Counter(source_names)
     if missing and not allow_missing:
