@@ -320,14 +320,26 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
         self._plan = [(pattern, frozenset(needs.get(id(pattern), ()))) for pattern in registry]
         self._needs = frozenset(n for need in needs.values() for n in need)
         # Every pattern needs one of these substrings: a text without any is left as it is. An
-        # underscore counts only where an underscore pattern could start (see below).
-        self._starts = re.compile("|".join(re.escape(n) for n in sorted(self._needs) if n != "_"))
+        # underscore counts only where an underscore pattern could start (see below). The single
+        # characters are searched for as one class; a longer substring is looked for on its own
+        # unless it holds one of them (``![`` holds ``[``): in one alternation with the others,
+        # ``"  \n"`` would stop the search at every space.
+        singles = sorted(n for n in self._needs if len(n) == 1 and n != "_")
+        self._starts = re.compile(f"[{''.join(re.escape(c) for c in singles)}]" if singles else "(?!)")
+        self._longer = tuple(
+            n for n in sorted(self._needs) if len(n) > 1 and not any(c in n for c in singles)
+        )
         self._shortcuts = "backtick" in registry and all(need for _, need in self._plan)
         self._code_tag: str = registry["backtick"].tag if "backtick" in registry else "code"
         self._patterns = patterns
 
     def _markup(self, text: str) -> bool:
-        return self._starts.search(text) is not None or ("_" in text and _underscore_markup(text))
+        if self._starts.search(text) is not None:
+            return True
+        for need in self._longer:
+            if need in text:
+                return True
+        return "_" in text and _underscore_markup(text)
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         self._make_plan()
