@@ -213,6 +213,7 @@ def _without_placeholder_numbers(html: str) -> str:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=12))
 @example(["`", "`", "\\`"])  # the backtick pattern's spans run past its match
+@example(["a", "  \n", "b"])  # a hard line break, the only inline Markdown of the text
 @example(["`a`", "]", "``", " ", "```", "``a`"])  # backticks that close nothing are passed over
 @example(["x```a`", "  \n", "*x*", "*x*", "\\`", "snake_case", "[t](u)", "a", "```", "***"])  # a leak
 def test_quick_inline_pass_gives_python_markdown_output_on_any_inline_text(pieces: list[str]) -> None:
