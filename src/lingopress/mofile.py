@@ -68,13 +68,13 @@ def hashpjw(data: bytes) -> int:
     """
     hval = 0
     for byte in data.split(b"\0", 1)[0]:
-        # The value stays below 2**28 between steps; what is shifted past bit 31 is lost
-        # (gettext keeps it in a 64-bit long, but only bits 28-31 are folded back and
-        # the result is stored in 32 bits).
-        hval = ((hval << 4) + byte) & _LOW32
-        if hval >> 28:
+        # The value stays below 2**28 between steps. gettext keeps it in a 64-bit long, folds
+        # back bits 28-31 only and stores the result in 32 bits: a carry into bit 32 is lost,
+        # and the mask below drops it with them. (Constants, not names: this runs per byte.)
+        hval = (hval << 4) + byte
+        if hval > 0x0FFFFFFF:
             # hval ^= g >> 24; hval ^= g, where g holds bits 28-31.
-            hval = (hval ^ ((hval >> 28) << 4)) & _LOW28
+            hval = (hval ^ ((hval >> 24) & 0xF0)) & 0x0FFFFFFF
     return hval
 
 
