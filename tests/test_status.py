@@ -43,8 +43,12 @@ def test_build_writes_the_status_page(project: Config) -> None:
     report = build_site(project)
     for name in ("status.json", "status.html", "badges/de.svg", "badges/ja.svg"):
         assert f"build/{name}" in report.written
-    data = json.loads((project.build_dir / "status.json").read_text("utf-8"))
+    text = (project.build_dir / "status.json").read_text("utf-8")
+    data = json.loads(text)
     de = data["locales"]["de"]
+    # Indented down to each locale's domains, each domain's numbers on their line.
+    line = f'        "sample": {json.dumps(de["domains"]["sample"], sort_keys=True)},\n'
+    assert line in text and text.startswith('{\n  "locales": {\n    "ar": {\n') and text.endswith("}\n")
     total = len(read_po(project.po_path("de", "sample")).messages)
     site = len(read_po(project.po_path("de", "site")).messages)
     assert de["messages"] == {
