@@ -11,7 +11,7 @@ import pytest
 
 from lingopress import build as build_module
 from lingopress.build import Progress, build_site
-from lingopress.buildcache import BuildCache
+from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_file
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.errors import CatalogError
@@ -252,6 +252,34 @@ def test_same_file_content_keeps_its_hash_after_touch(tmp_path: Path) -> None:
     assert cache.file_digest(tmp_path / "missing") is None
 
 
+def test_file_digests_hash_what_the_cache_does_not_know(tmp_path: Path) -> None:
+    """Many files at once: those the cache does not know go to ``read`` together (all of them
+    with an empty cache), the others come from the cache; a missing file has no digest and
+    leaves the cache."""
+    paths = [str(tmp_path / name) for name in ("a", "b", "c", "missing")]
+    for path, text in zip(paths, ("one", "two", "three"), strict=False):
+        Path(path).write_text(text, "utf-8")
+    asked: list[list[str]] = []
+
+    def read(todo: list[str]) -> list[FileFact | None]:
+        asked.append(todo)
+        return [None if (found := read_file(path)) is None else found[0] for path in todo]
+
+    cache = BuildCache(root=str(tmp_path))
+    expected = [digest_bytes(b"one"), digest_bytes(b"two"), digest_bytes(b"three"), None]
+    assert cache.file_digests(paths, read) == expected and asked == [paths]
+    assert [BuildCache().file_digest(p) for p in paths] == expected
+    asked.clear()
+    assert cache.file_digests(paths, read) == expected and asked == []  # known, or missing
+    Path(paths[1]).write_text("two, edited", "utf-8")
+    Path(paths[2]).unlink()
+    Path(paths[3]).write_text("four", "utf-8")
+    found = cache.file_digests(paths, read)
+    assert found == [expected[0], digest_bytes(b"two, edited"), None, digest_bytes(b"four")]
+    assert asked == [[paths[1], paths[3]]] and "c" not in cache.files
+    assert cache.file_digests(paths[:1], lambda todo: [None] * len(todo)) == [expected[0]]
+
+
 def test_parallel_build_gives_the_same_bytes(
     project: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -267,9 +295,17 @@ def test_parallel_build_gives_the_same_bytes(
             path.unlink()
     monkeypatch.setattr(build_module, "_POOL_MIN_JOBS", 0)
     monkeypatch.setattr(build_module, "_BATCH", 1)
+    monkeypatch.setattr(build_module, "_FILES_PER_JOB", 1)
     result = build_site(config, jobs=2)
     assert result.rendered == 8
     assert tree(config) == sequential
+    # The workers hashed the inputs: the cache knows each PO file by its bytes.
+    cache = BuildCache.load(
+        config.build_dir / build_module.CACHE_FILE, build_module.code_digest(), str(config.root)
+    )
+    for path in sorted(config.locales_dir.rglob("*.po")):
+        assert cache.files[config.relative(path)][2] == digest_bytes(path.read_bytes()), path
+    assert build_site(config, jobs=2).rendered == 0
 
 
 def test_gate_blocks_and_keeps_its_verdict(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from lingopress.buildcache import BuildCache, code_digest, digest_parts, key_of, tree_digest
+from lingopress.buildcache import (
+    BuildCache,
+    FileFact,
+    code_digest,
+    digest_parts,
+    key_of,
+    read_file,
+    tree_digest,
+)
 from lingopress.catalogs import read_locale_po
 from lingopress.checks import Diagnostic, Stats, catalog_stats
 from lingopress.config import SITE_DOMAIN, Config, load_config
@@ -77,6 +85,8 @@ __all__ = ["BuildResult", "Progress", "build_site"]
 CACHE_FILE = Path(".cache") / "build.json"
 _BATCH = 25
 """Pages per task sent to a worker: large enough to amortise the round trip, small enough to balance."""
+_FILES_PER_JOB = 500
+"""Input files hashed per task sent to a worker."""
 _POOL_MIN_JOBS = 48
 """Below this many pages (or files), starting worker processes costs more than it saves."""
 _STAGING = Path(".cache") / "staging"
@@ -158,6 +168,13 @@ class _ArticleJob:
 
 
 @dataclass(frozen=True, slots=True)
+class _FilesJob:
+    """Hash files (the inputs the build cache does not know yet)."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _CatalogJob:
     locale: str
     domain: str
@@ -199,7 +216,7 @@ class _UnitJob:
     """Where changed outputs wait until the build is known to go through."""
 
 
-_Job = _ArticleJob | _CatalogJob | _UnitJob
+_Job = _ArticleJob | _FilesJob | _CatalogJob | _UnitJob
 
 
 class _Worker:
@@ -253,6 +270,14 @@ class _Worker:
         """What the build needs to know of an article before anything else (its front matter)."""
         path = Path(job.path)
         return read_article(path, self.config.relative(path)).front_facts()
+
+    def files(self, job: _FilesJob) -> dict[str, Any]:
+        """The :data:`FileFact` of each file (None for one that cannot be read)."""
+        facts = []
+        for path in job.paths:
+            found = read_file(path)
+            facts.append(None if found is None else found[0])
+        return {"facts": facts}
 
     def catalog(self, job: _CatalogJob) -> dict[str, Any]:
         """A PO file's statistics and its revision date (for the status page)."""
@@ -391,6 +416,8 @@ class _Worker:
                 results.append(self.unit(job))
             elif isinstance(job, _CatalogJob):
                 results.append(self.catalog(job))
+            elif isinstance(job, _FilesJob):
+                results.append(self.files(job))
             else:
                 results.append(self.article(job))
         return results
@@ -568,7 +595,7 @@ class _Inputs:
 
     def _scan_articles(self) -> list[_ArticleFacts]:
         paths = find_articles(self.config.source_dir)
-        digests = {path: self.cache.file_digest(path) for path in paths}
+        digests = dict(zip(paths, self.cache.file_digests([str(p) for p in paths], self._read), strict=True))
         todo: list[_Job] = [
             _ArticleJob(str(path))
             for path, digest in digests.items()
@@ -590,6 +617,22 @@ class _Inputs:
                 _ArticleFacts(path, str(digest), slug, known["title"], known["published"], known["updated"])
             )
         return found
+
+    def _read(self, paths: list[str]) -> list[FileFact | None]:
+        """The facts of files the cache does not know (see :meth:`BuildCache.file_digests`),
+        read on all cores when there are many."""
+        jobs: list[_Job] = [
+            _FilesJob(tuple(paths[start : start + _FILES_PER_JOB]))
+            for start in range(0, len(paths), _FILES_PER_JOB)
+        ]
+        results = self.runner.run([[job] for job in jobs], weight=max(1, len(paths) // max(1, len(jobs))))
+        return [fact for result in results for fact in result["facts"]]
+
+    def read_po_digests(self) -> None:
+        """The digest of every PO file, at once (a first build hashes them on all cores)."""
+        keys = [(name, domain) for name in self.config.locales for domain in self.domains]
+        paths = [f"{self._po_dirs[name]}/{domain}.po" for name, domain in keys]
+        self._po_digests.update(zip(keys, self.cache.file_digests(paths, self._read), strict=True))
 
     def po_digest(self, locale: str, domain: str) -> str | None:
         key = (locale, domain)
@@ -918,6 +961,7 @@ def _build(
         for name in os.listdir(config.build_dir)  # noqa: PTH208 -- names only
     )
     inputs = _Inputs(config, cache, runner)
+    inputs.read_po_digests()
     source = config.source_locale.name
     scope = only or list(config.locales)
     checked = [name for name in scope if config.locale(name).status == "required"] if gate else []

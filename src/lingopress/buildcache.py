@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "digest_bytes",
     "digest_parts",
     "key_of",
+    "read_file",
     "tree_digest",
 ]
 
@@ -46,6 +48,18 @@ def digest_bytes(data: bytes) -> str:
     'cae66941d9efbd404e4d88758ea67670'
     """
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_file(path: str | Path) -> tuple[FileFact, bytes] | None:
+    """A file's :data:`FileFact` (its size and time taken before reading it) and its bytes; None
+    when it cannot be read."""
+    try:
+        st = os.stat(path)  # noqa: PTH116 -- called per input file
+        with open(path, "rb") as handle:  # noqa: PTH123 -- as above
+            data = handle.read()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    return (st.st_size, st.st_mtime_ns, digest_bytes(data)), data
 
 
 def digest_parts(*parts: object) -> str:
@@ -200,6 +214,38 @@ class BuildCache:
         self.files[key] = [st.st_size, st.st_mtime_ns, digest]
         self.dirty = True
         return digest
+
+    def file_digests(
+        self, paths: Sequence[str], read: Callable[[list[str]], list[FileFact | None]]
+    ) -> list[str | None]:
+        """:meth:`file_digest` of every path in ``paths``, the files the cache does not know
+        hashed by ``read`` all at once (in worker processes, on a large site). With an empty
+        cache, no file is looked at here: ``read`` takes them all."""
+        found: list[str | None] = [None] * len(paths)
+        todo: list[int] = []
+        for index, full in enumerate(paths):
+            if not self.files:
+                todo.append(index)
+                continue
+            key = self._file_key(full)
+            try:
+                st = os.stat(full)  # noqa: PTH116 -- called per input file
+            except FileNotFoundError:
+                if self.files.pop(key, None) is not None:
+                    self.dirty = True
+                continue
+            known = self.files.get(key)
+            if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                found[index] = str(known[2])
+            else:
+                todo.append(index)
+        for index, fact in zip(todo, read([paths[i] for i in todo]) if todo else [], strict=True):
+            if fact is not None:
+                self.record_file(paths[index], fact)
+                found[index] = fact[2]
+            elif self.files.pop(self._file_key(paths[index]), None) is not None:
+                self.dirty = True
+        return found
 
     def get(self, key: str) -> Any:
         """A memoized fact, or None."""

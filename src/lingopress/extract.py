@@ -14,7 +14,15 @@ from pathlib import Path
 
 from babel import Locale
 
-from lingopress.buildcache import BuildCache, FileFact, code_digest, digest_bytes, key_of, tree_digest
+from lingopress.buildcache import (
+    BuildCache,
+    FileFact,
+    code_digest,
+    digest_bytes,
+    key_of,
+    read_file,
+    tree_digest,
+)
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
 from lingopress.parallel import map_chunks
@@ -334,14 +342,8 @@ def _planned_pot(config: Config, domain: str, catalog: Catalog) -> tuple[str | N
 
 
 def _read_file(path: Path) -> tuple[FileFact | None, bytes | None]:
-    """The file's :data:`FileFact` (its size and time taken before reading) and bytes; (None,
-    None) when it cannot be read."""
-    try:
-        st = path.stat()
-        data = path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None, None
-    return (st.st_size, st.st_mtime_ns, digest_bytes(data)), data
+    """The file's :data:`FileFact` and bytes; (None, None) when it cannot be read."""
+    return read_file(path) or (None, None)
 
 
 def _unless_same(text: str, old: bytes | None) -> str | None:
