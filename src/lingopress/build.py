@@ -214,6 +214,8 @@ class _UnitJob:
     """Names of the published locales, source first (for the language switcher)."""
     staging: str
     """Where changed outputs wait until the build is known to go through."""
+    fresh: bool = False
+    """build/ holds no outputs yet: none to compare a new one with."""
 
 
 _Job = _ArticleJob | _FilesJob | _CatalogJob | _UnitJob
@@ -371,7 +373,7 @@ class _Worker:
                 done.update(_counts(catalog, check.stats if work.check else None))
             if work.mo and catalog is not None:
                 out = config.mo_output(work.locale, job.domain)
-                done["mo"] = self._emit(out, mo_bytes(catalog), job.staging)
+                done["mo"] = self._emit(out, mo_bytes(catalog), job)
             if work.page:
                 translations = Translations.from_catalog(catalog, unsafe)
         if work.page:
@@ -385,25 +387,31 @@ class _Worker:
                 work.preview,
                 body(),
             )
-            page = self._emit(page_output(info, article.slug), html.encode("utf-8"), job.staging)
+            page = self._emit(page_output(info, article.slug), html.encode("utf-8"), job)
             title, fallback = self.renderer.plain(article, info, translations, article.title)
             done["page"] = [*page, title, fallback]
         return done
 
-    def _emit(self, out: str, data: bytes, staging: str) -> list[Any]:
+    def _emit(self, out: str, data: bytes, job: _UnitJob) -> list[Any]:
         """Put ``data`` in the staging folder when it differs from the bytes of ``out`` (its
         name under build/); returns ``out`` and whether it is to be written. With ``os``
         calls on names, not pathlib: this runs for every page and MO file a build makes."""
-        try:
-            with open(f"{self._build_dir}/{out}", "rb") as file:  # noqa: PTH123
-                if os.fstat(file.fileno()).st_size == len(data) and file.read() == data:
-                    return [out, False]
-        except OSError:
-            pass
-        staged = f"{staging}/{out}"
+        if not job.fresh:
+            try:
+                with open(f"{self._build_dir}/{out}", "rb") as file:  # noqa: PTH123
+                    if os.fstat(file.fileno()).st_size == len(data) and file.read() == data:
+                        return [out, False]
+            except OSError:
+                pass
+        staged = f"{job.staging}/{out}"
         folder = staged.rpartition("/")[0]
         if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+            try:
+                os.mkdir(folder)  # noqa: PTH102 -- a page's own folder: its parent is there
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)  # noqa: PTH103
             self._folders.add(folder)
         with open(staged, "wb") as file:  # noqa: PTH123
             file.write(data)
@@ -985,7 +993,7 @@ def _build(
     # Check, count, render and compile, on all cores. What the build makes waits in the staging
     # folder until the build is known to go through: one that stops (the gate, an unreadable
     # file) leaves build/ as it was.
-    units = _Units(inputs, plan, result, config.build_dir / _STAGING)
+    units = _Units(inputs, plan, result, config.build_dir / _STAGING, fresh=not look_on_disk)
     units.run(runner, max(1, len(targets)), progress)
     if gate and plan.checking:
         result.blocking = _blocking(inputs, checked, units.stale)
@@ -1070,8 +1078,10 @@ class _Units:
     """Runs a build's units, keeps what they learned of the inputs in the cache, and notes what
     they made; the outputs wait in the staging folder until :meth:`commit`."""
 
-    def __init__(self, inputs: _Inputs, plan: _Plan, result: BuildResult, staging: Path):
+    def __init__(self, inputs: _Inputs, plan: _Plan, result: BuildResult, staging: Path, fresh: bool):
         self.inputs, self.plan, self.result, self.staging = inputs, plan, result, staging
+        self.fresh = fresh
+        """build/ holds no outputs: each one made is new."""
         self.stale: dict[str, bool] = {}
         """Whether each domain's POT file is out of date, where a unit looked."""
         self.made: dict[str, list[Any]] = {}
@@ -1082,7 +1092,9 @@ class _Units:
 
     def run(self, runner: _Runner, per_unit: int, progress: TextIO | None) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-        units = [dataclasses.replace(unit, staging=str(self.staging)) for unit in self.plan.units]
+        units = [
+            dataclasses.replace(unit, staging=str(self.staging), fresh=self.fresh) for unit in self.plan.units
+        ]
         bar = Progress(progress, self.plan.pages)
 
         def done(batch: list[_Job], found: list[dict[str, Any]]) -> None:
