@@ -303,7 +303,9 @@ _MSGSTR_RE = re.compile(rf"msgstr(?:\[(\d+)\])? ({_BLOCK})\n")
 
 def _joined(block: str, line: int) -> str:
     """The value of consecutive quoted strings, one per line, already known to be well formed."""
-    value = block[1:-1] if "\n" not in block else "".join(part[1:-1] for part in block.split("\n"))
+    # Each line is a whole quoted string, so a quote, a line break and a quote mark exactly the
+    # places where one line's string ends and the next one's starts.
+    value = block[1:-1].replace('"\n"', "") if "\n" in block else block[1:-1]
     return _unescape(value, line) if "\\" in value else value
 
 
