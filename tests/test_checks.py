@@ -10,12 +10,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lingopress.checks
 import lingopress.glossary
 import lingopress.status
 from lingopress.checks import (
     CODES,
+    _emphasis_runs,
+    _is_punctuation,
     catalog_stats,
     count_words,
     markup_problems,
@@ -285,3 +289,23 @@ def test_doctests(name: str) -> None:
     """The examples in the docstrings of every module are true."""
     result = doctest.testmod(importlib.import_module(f"lingopress.{name}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="*_ a.é,\n!", max_size=16))
+def test_emphasis_runs_are_the_maximal_runs_of_one_delimiter(text: str) -> None:
+    """The runs found from their first character are those of ``\\*+|_+``, each counted by the
+    flanking rules."""
+    expected = []
+    for m in re.finditer(r"\*+|_+", text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        left = not after.isspace() and (
+            not _is_punctuation(after) or before.isspace() or _is_punctuation(before)
+        )
+        right = not before.isspace() and (
+            not _is_punctuation(before) or after.isspace() or _is_punctuation(after)
+        )
+        if not (m.group()[0] == "_" and before.isalnum() and after.isalnum()) and (left or right):
+            expected.append(min(len(m.group()), 3))
+    assert _emphasis_runs(text) == sorted(expected)

@@ -181,7 +181,7 @@ def _starts_block(text: str) -> bool:
     return False
 
 
-_DELIMITER_RE = re.compile(r"\*+|_+")
+_DELIMITER_RE = re.compile(r"[*_]")
 _ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
@@ -225,19 +225,29 @@ def _emphasis_runs(text: str) -> list[int]:
     [1, 1, 2, 2]
     """
     runs: list[int] = []
-    for m in _DELIMITER_RE.finditer(text):
-        before = text[m.start() - 1] if m.start() else " "
-        after = text[m.end()] if m.end() < len(text) else " "
+    size = len(text)
+    position = 0
+    # A run found from its first character: a search for one character of a class runs in C
+    # over the text, where an alternation of runs (``\*+|_+``) is tried at every position.
+    while (found := _DELIMITER_RE.search(text, position)) is not None:
+        start = found.start()
+        char = text[start]
+        end = start + 1
+        while end < size and text[end] == char:
+            end += 1
+        position = end
+        before = text[start - 1] if start else " "
+        after = text[end] if end < size else " "
         left = not after.isspace() and (
             not _is_punctuation(after) or before.isspace() or _is_punctuation(before)
         )
         right = not before.isspace() and (
             not _is_punctuation(before) or after.isspace() or _is_punctuation(after)
         )
-        if m.group()[0] == "_" and before.isalnum() and after.isalnum():
+        if char == "_" and before.isalnum() and after.isalnum():
             continue
         if left or right:
-            runs.append(min(len(m.group()), 3))
+            runs.append(min(end - start, 3))
     return sorted(runs)
 
 
