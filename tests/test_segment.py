@@ -19,6 +19,7 @@ from lingopress.segment import (
     Translation,
     _quick_block_level,
     _quick_block_tests,
+    _quick_fences,
     _QuickInlineProcessor,
     collapse,
     markdown_extensions,
@@ -178,6 +179,7 @@ class _Quick(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
         _quick_block_tests(md)
         _quick_block_level(md)
+        _quick_fences(md)
 
 
 # Python-Markdown's own pipeline, extensions given by name; ours, given as instances.

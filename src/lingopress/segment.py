@@ -258,6 +258,25 @@ def _quick_block_tests(md: markdown.Markdown) -> None:
         reference.run = lambda parent, blocks: "]:" in blocks[0] and run(parent, blocks)
 
 
+def _quick_fences(md: markdown.Markdown) -> None:
+    """Let fenced_code's preprocessor pass over a document with no fence: its pattern (three
+    backticks or tildes at the start of a line) is searched through the whole document, which
+    took about 4% of an extraction."""
+    if "fenced_code_block" not in md.preprocessors:
+        return
+    fenced = md.preprocessors["fenced_code_block"]
+    run = fenced.run
+
+    def quick_run(lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "```" not in text and "~~~" not in text:
+            return lines
+        result: list[str] = run(lines)
+        return result
+
+    fenced.run = quick_run
+
+
 def _quick_block_level(md: markdown.Markdown) -> None:
     """Keep ``md.is_block_level``'s answer per tag. Python-Markdown asks it of most elements
     (the serializer, attr_list, the raw HTML postprocessor), each time a search of a list of
@@ -438,6 +457,7 @@ class _Extension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
         _quick_block_tests(md)
         _quick_block_level(md)
+        _quick_fences(md)
 
 
 class BodySegmenter:
