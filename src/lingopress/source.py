@@ -187,17 +187,23 @@ _HTML_CLOSE_RE = re.compile(r"</(div|section|aside|details|figure)\s*>", re.I)
 def _check_structure(body: str, first_line: int, path: str) -> None:
     """Refuse structures Python-Markdown would silently swallow the rest of the article into:
     an unclosed code fence, an unclosed HTML block (``<div markdown="1">``)."""
+    fences = "```" in body or "~~~" in body
+    html = "<" in body
+    if not fences and not html:
+        return  # the usual article: neither to look for, line by line
     fence: tuple[str, int] | None = None
     open_blocks: list[tuple[str, int]] = []
     for offset, line in enumerate(body.split("\n")):
         number = first_line + offset
-        match = _FENCE_RE.match(line)
+        match = _FENCE_RE.match(line) if fences else None
         if fence is not None:
             if match and match.group(1)[0] == fence[0][0] and len(match.group(1)) >= len(fence[0]):
                 fence = None
             continue
         if match:
             fence = (match.group(1), number)
+            continue
+        if not html or "<" not in line:
             continue
         for tag in _HTML_OPEN_RE.finditer(line):
             open_blocks.append((tag.group(1).lower(), number))
