@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from babel import Locale
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lingopress.values import format_value, parse_value, placeholder_names, tokenize
+from lingopress.values import _TOKEN_RE, format_value, parse_value, placeholder_names, tokenize
 
 CASES = [
     (
@@ -66,3 +69,13 @@ def test_tokenize_handles_literal_and_unbalanced_braces() -> None:
         ("}", None, True),
     ]
     assert placeholder_names("x {a} {b!r} {{c}}") == ["a", "b!r"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="{}a_ .", max_size=14))
+def test_placeholder_pattern_finds_what_the_plain_alternation_finds(text: str) -> None:
+    """``{{``, ``}}``, ``{field}`` and a lone brace, in that order of preference: the pattern
+    written brace first matches where and as the plain alternation does."""
+    plain = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+    found = [(m.span(), m.group(1)) for m in _TOKEN_RE.finditer(text)]
+    assert found == [(m.span(), m.group(1)) for m in plain.finditer(text)]

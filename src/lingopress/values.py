@@ -150,7 +150,9 @@ class Token:
         return self.field is not None and self.field.isidentifier()
 
 
-_TOKEN_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+# ``{{``, ``}}``, a ``{field}``, or a brace alone, in that order of preference; written so that
+# each alternative starts with its brace (a search then jumps from brace to brace).
+_TOKEN_RE = re.compile(r"\{(?:\{|([^{}]*)\})?|\}\}?")
 
 
 @lru_cache(maxsize=8192)
