@@ -295,7 +295,8 @@ print(html)
 
 
 def test_set_up_process_hides_pygments_and_freezes_what_is_imported() -> None:
-    """The set-up of the invoke tasks and the benchmark's stages, done once however often called."""
+    """The set-up of the invoke tasks and the benchmark's stages, done once however often called;
+    the young generation is collected less often."""
     import subprocess
     import sys
 
@@ -311,6 +312,7 @@ from lingopress.segment import BodySegmenter
 BodySegmenter()
 assert frozen > 1000 and gc.get_freeze_count() == frozen, (frozen, gc.get_freeze_count())
 assert "pygments" not in sys.modules
+assert gc.get_threshold()[0] == 10_000
 """
     src = str(Path(__file__).resolve().parent.parent / "src")
     subprocess.run([sys.executable, "-c", script], check=True, env={"PYTHONPATH": src})
