@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -43,19 +44,24 @@ def last_revision(catalogs: Iterable[Catalog | None]) -> str | None:
     >>> po = parse_po('msgid ""\\nmsgstr "PO-Revision-Date: 2025-02-03 10:30+0100\\\\n"\\n')
     >>> last_revision([po, None])
     '2025-02-03T09:30:00Z'
+    >>> later = parse_po('msgid ""\\nmsgstr "PO-Revision-Date: 2025-02-03 09:45+0000\\\\n"\\n')
+    >>> last_revision([later, po]), last_revision([po, later])
+    ('2025-02-03T09:45:00Z', '2025-02-03T09:45:00Z')
     """
-    latest: dt.datetime | None = None
-    for catalog in catalogs:
-        if catalog is None:
-            continue
-        value = catalog.header_fields().get("PO-Revision-Date", "")
-        try:
-            moment = dt.datetime.strptime(value, _REVISION_FORMAT)
-        except ValueError:
-            continue  # the template's placeholder "YEAR-MO-DA HO:MI+ZONE", or a hand-written date
-        if latest is None or moment > latest:
-            latest = moment
-    return latest.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if latest else None
+    found = (_utc(c.header_fields().get("PO-Revision-Date", "")) for c in catalogs if c is not None)
+    return max((moment for moment in found if moment), default=None)
+
+
+@lru_cache(maxsize=1024)
+def _utc(value: str) -> str | None:
+    """A PO-Revision-Date as an ISO 8601 UTC time (of one length, so that the latest sorts
+    last); None for the template's placeholder "YEAR-MO-DA HO:MI+ZONE" or a hand-written date.
+    Kept per value: catalogs revised together have the same."""
+    try:
+        moment = dt.datetime.strptime(value, _REVISION_FORMAT)
+    except ValueError:
+        return None
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def status_data(
