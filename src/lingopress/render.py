@@ -13,11 +13,12 @@ import gettext as gettext_module
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -114,6 +115,12 @@ def reading_minutes(html: str) -> int:
     return max(1, round(words / 200 + cjk / 500))
 
 
+@lru_cache(maxsize=4096)
+def _long_date(value: dt.date, locale: Locale) -> str:
+    """``value`` in the locale's long format, kept: articles published the same day share it."""
+    return str(format_date(value, "long", locale=locale))
+
+
 @cache
 def _plural_function(expr: str) -> Callable[[int], int]:
     return gettext_module.c2py(expr)
@@ -165,7 +172,7 @@ class Renderer:
 
     def date(self, value: dt.date, locale: LocaleInfo) -> Markup:
         """A ``<time>`` element with the date written the locale's way (CLDR long format)."""
-        text = format_date(value, "long", locale=locale.babel)
+        text = _long_date(value, locale.babel)
         if isinstance(locale, PseudoLocaleInfo):
             text = accent(text)
         shown = Markup(f'<time datetime="{value.isoformat()}">{escape(text)}</time>')
