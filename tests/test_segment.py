@@ -203,7 +203,7 @@ def test_quick_inline_pass_gives_python_markdown_output_on_the_corpus() -> None:
 _INLINE_PIECES = ["`", "``", "```", "`x`", "` y `", "``a`", "`b``", "x`", "a", " ", "\t", "b c", "_",
                   "snake_case", "*", "**", "[", "]", "(", ")", "[t](u)", "\\", "\\`", "<", ">",
                   "<http://e.org>", "&", "&amp;", "!", "\n", "  \n", "{", "}", "é", "#", "a_", "_b",
-                  "__", "___", "x__y", "é_", " _", "*x*"]  # fmt: skip
+                  "__", "___", "x__y", "é_", " _", "*x*", "**x**", "* ", " *"]  # fmt: skip
 
 
 def _without_placeholder_numbers(html: str) -> str:
@@ -216,6 +216,9 @@ def _without_placeholder_numbers(html: str) -> str:
 @given(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=12))
 @example(["`", "`", "\\`"])  # the backtick pattern's spans run past its match
 @example(["a", "  \n", "b"])  # a hard line break, the only inline Markdown of the text
+@example(["a", " ", "**x**", " ", "*x*", "b"])  # emphasis alone: parsed by the quick pass
+@example(["a", " ", "*", " ", "b", " ", "*", " ", "c"])  # asterisks between spaces are text
+@example(["**", "*x*", "**"])  # runs of different lengths: left to the pass
 @example(["`a`", "]", "``", " ", "```", "``a`"])  # backticks that close nothing are passed over
 @example(["x```a`", "  \n", "*x*", "*x*", "\\`", "snake_case", "[t](u)", "a", "```", "***"])  # a leak
 def test_quick_inline_pass_gives_python_markdown_output_on_any_inline_text(pieces: list[str]) -> None:
