@@ -11,7 +11,7 @@ import pytest
 
 from lingopress import build as build_module
 from lingopress.build import Progress, build_site
-from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_file
+from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_facts
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.errors import CatalogError
@@ -263,7 +263,7 @@ def test_file_digests_hash_what_the_cache_does_not_know(tmp_path: Path) -> None:
 
     def read(todo: list[str]) -> list[FileFact | None]:
         asked.append(todo)
-        return [None if (found := read_file(path)) is None else found[0] for path in todo]
+        return read_facts(todo)
 
     cache = BuildCache(root=str(tmp_path))
     expected = [digest_bytes(b"one"), digest_bytes(b"two"), digest_bytes(b"three"), None]

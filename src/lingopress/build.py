@@ -37,7 +37,7 @@ from lingopress.buildcache import (
     code_digest,
     digest_parts,
     key_of,
-    read_file,
+    read_facts,
     tree_digest,
 )
 from lingopress.catalogs import read_locale_po
@@ -275,11 +275,7 @@ class _Worker:
 
     def files(self, job: _FilesJob) -> dict[str, Any]:
         """The :data:`FileFact` of each file (None for one that cannot be read)."""
-        facts = []
-        for path in job.paths:
-            found = read_file(path)
-            facts.append(None if found is None else found[0])
-        return {"facts": facts}
+        return {"facts": read_facts(job.paths)}
 
     def catalog(self, job: _CatalogJob) -> dict[str, Any]:
         """A PO file's statistics and its revision date (for the status page)."""
@@ -633,7 +629,7 @@ class _Inputs:
             _FilesJob(tuple(paths[start : start + _FILES_PER_JOB]))
             for start in range(0, len(paths), _FILES_PER_JOB)
         ]
-        results = self.runner.run([[job] for job in jobs], weight=max(1, len(paths) // max(1, len(jobs))))
+        results = self.runner.run([[job] for job in jobs], weight=max(1, len(paths) // len(jobs)))
         return [fact for result in results for fact in result["facts"]]
 
     def read_po_digests(self) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "digest_bytes",
     "digest_parts",
     "key_of",
+    "read_facts",
     "read_file",
     "tree_digest",
 ]
@@ -60,6 +61,15 @@ def read_file(path: str | Path) -> tuple[FileFact, bytes] | None:
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     return (st.st_size, st.st_mtime_ns, digest_bytes(data)), data
+
+
+def read_facts(paths: Sequence[str]) -> list[FileFact | None]:
+    """The :data:`FileFact` of each file (None for one that cannot be read)."""
+    facts: list[FileFact | None] = []
+    for path in paths:
+        found = read_file(path)
+        facts.append(None if found is None else found[0])
+    return facts
 
 
 def digest_parts(*parts: object) -> str:
@@ -198,29 +208,16 @@ class BuildCache:
     def file_digest(self, path: str | Path) -> str | None:
         """The content hash of ``path`` (None when it does not exist), from the cache when its
         size and modification time did not change."""
-        full = str(path)
-        key = self._file_key(full)
-        try:
-            st = os.stat(full)  # noqa: PTH116 -- called per input file; pathlib costs more than the stat
-        except FileNotFoundError:
-            if self.files.pop(key, None) is not None:
-                self.dirty = True
-            return None
-        known = self.files.get(key)
-        if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-            return str(known[2])
-        with open(full, "rb") as handle:  # noqa: PTH123 -- as above
-            digest = digest_bytes(handle.read())
-        self.files[key] = [st.st_size, st.st_mtime_ns, digest]
-        self.dirty = True
-        return digest
+        return self.file_digests([str(path)], read_facts)[0]
 
     def file_digests(
         self, paths: Sequence[str], read: Callable[[list[str]], list[FileFact | None]]
     ) -> list[str | None]:
-        """:meth:`file_digest` of every path in ``paths``, the files the cache does not know
-        hashed by ``read`` all at once (in worker processes, on a large site). With an empty
-        cache, no file is looked at here: ``read`` takes them all."""
+        """The content hash of every path in ``paths`` (None for a file that does not exist or
+        cannot be read), from the cache when its size and modification time did not change;
+        the files the cache does not know are hashed by ``read`` all at once (in worker
+        processes, on a large site: see :func:`read_facts`). With an empty cache, no file is
+        looked at here: ``read`` takes them all."""
         found: list[str | None] = [None] * len(paths)
         todo: list[int] = []
         for index, full in enumerate(paths):

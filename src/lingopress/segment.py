@@ -426,11 +426,7 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
         pieces.append(text[done:])
         if not spans or any(markup(piece) for piece in pieces):
             return
-        # Atomic: the pass has nothing more to do with them.
-        element.text = md_util.AtomicString(pieces[0]) if pieces[0] else None
-        for index, (code, tail) in enumerate(zip(spans, pieces[1:], strict=True)):
-            code.tail = md_util.AtomicString(tail) if tail else None
-            element.insert(index, code)
+        _put_spans(element, pieces, spans)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         # InlineProcessor.__handleInline: each pattern in turn, again while it matches. A match
@@ -482,6 +478,13 @@ def _emphasis_pairs(element: etree.Element, text: str) -> None:
         spans.append(span)
         done = end
     pieces.append(text[done:])
+    _put_spans(element, pieces, spans)
+
+
+def _put_spans(element: etree.Element, pieces: list[str], spans: list[etree.Element]) -> None:
+    """Make ``element``'s text the first of ``pieces``, followed by ``spans``, each with the next
+    piece as its tail: the tree the inline pass makes of a parsed text. The pieces are atomic:
+    the pass has nothing more to do with them."""
     element.text = md_util.AtomicString(pieces[0]) if pieces[0] else None
     for index, (span, tail) in enumerate(zip(spans, pieces[1:], strict=True)):
         span.tail = md_util.AtomicString(tail) if tail else None
