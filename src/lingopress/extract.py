@@ -337,13 +337,8 @@ def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:
 
 def _planned_pot(config: Config, domain: str, catalog: Catalog) -> tuple[str | None, FileFact | None]:
     """:func:`planned_pot`, and what was read of the POT file (None when there is none)."""
-    fact, old = _read_file(config.pot_path(domain))
+    fact, old = read_file(config.pot_path(domain)) or (None, None)
     return _unless_same(pot_text(domain, catalog, config, _creation_date()), old), fact
-
-
-def _read_file(path: Path) -> tuple[FileFact | None, bytes | None]:
-    """The file's :data:`FileFact` and bytes; (None, None) when it cannot be read."""
-    return read_file(path) or (None, None)
 
 
 def _unless_same(text: str, old: bytes | None) -> str | None:
