@@ -219,6 +219,8 @@ def _without_placeholder_numbers(html: str) -> str:
 @example(["a", " ", "**x**", " ", "*x*", "b"])  # emphasis alone: parsed by the quick pass
 @example(["a", " ", "*", " ", "b", " ", "*", " ", "c"])  # asterisks between spaces are text
 @example(["**", "*x*", "**"])  # runs of different lengths: left to the pass
+@example(["`x`", " ", "**", "a", " ", "`x`", "**", " ", "*x*", " ", "`x`"])  # code in and around emphasis
+@example(["a", "\x00", " ", "*x*"])  # the character that stands for a code span, in a text
 @example(["`a`", "]", "``", " ", "```", "``a`"])  # backticks that close nothing are passed over
 @example(["x```a`", "  \n", "*x*", "*x*", "\\`", "snake_case", "[t](u)", "a", "```", "***"])  # a leak
 def test_quick_inline_pass_gives_python_markdown_output_on_any_inline_text(pieces: list[str]) -> None:

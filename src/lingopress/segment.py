@@ -15,7 +15,7 @@ import html
 import re
 import sys
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -373,17 +373,21 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
                     if not self._markup(text):
                         element.text = md_util.AtomicString(text)  # nothing for the pass to do
                     elif "`" in text:
-                        self._code_spans(element, text, self._code_tag, self._markup)
-                    elif self._emphasis_only and "*" in text and not any(n in text for n in self._others):
+                        self._code_spans(element, text)
+                    elif self._emphasis_alone(text):
                         _emphasis_pairs(element, text)
         result: etree.Element = super().run(tree, ancestors)
         return result
 
-    @staticmethod
-    def _code_spans(element: etree.Element, text: str, tag: str, markup: Callable[[str], bool]) -> None:
-        """A text whose only inline Markdown is code spans, parsed directly into the tree the
-        inline pass makes of it: the text before the first span, a ``code`` element per span,
-        the text after each span as its tail. Any other text is left to the pass.
+    def _emphasis_alone(self, text: str) -> bool:
+        """Whether the only inline Markdown ``text`` may hold is asterisk emphasis."""
+        return self._emphasis_only and "*" in text and not any(n in text for n in self._others)
+
+    def _code_spans(self, element: etree.Element, text: str) -> None:
+        """A text whose only inline Markdown is code spans, and maybe asterisk emphasis around
+        or between them, parsed directly into the tree the inline pass makes of it: the text
+        before the first span, a ``code`` element per span, the text after each span as its
+        tail (:func:`_emphasis_pairs` puts the emphasis in). Any other text is left to the pass.
 
         Python-Markdown tries the backtick pattern first. From each backtick not escaped, it
         looks for a closing run of as many backticks; failing that, for the first longest
@@ -392,11 +396,12 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
         by a placeholder, and the search goes on after it. The loop below does the same, with
         regular expressions where Python-Markdown steps through the text a character at a time
         (which took most of a body's time). When no pattern can match the text between the spans
-        (``markup`` finds none of the substrings they need there, not even a backtick), the
-        rest of the pass would leave it as it is. A test compares both on the Markdown corpus
-        and on generated texts.
+        (none of the substrings they need is there, not even a backtick), the rest of the pass
+        would leave it as it is; when only the asterisk patterns can, they see each span as
+        the placeholder that stands for it. A test compares both on the Markdown corpus and on
+        generated texts.
         """
-        if "\\" in text:
+        if "\\" in text or _ATOM in text:
             return  # backslash escapes, of backticks too: left to the pass
         pieces: list[str] = []
         spans: list[etree.Element] = []
@@ -418,15 +423,18 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
             if span is None:
                 position = inside + opening
                 continue
-            code = etree.Element(tag)
+            code = etree.Element(self._code_tag)
             code.text = md_util.AtomicString(md_util.code_escape(text[span[0] : span[1]].strip()))
             pieces.append(text[done:begin])
             spans.append(code)
             done = position = span[2]
         pieces.append(text[done:])
-        if not spans or any(markup(piece) for piece in pieces):
+        if not spans:
             return
-        _put_spans(element, pieces, spans)
+        if not any(self._markup(piece) for piece in pieces):
+            _put_spans(element, pieces, spans)
+        elif all(not self._markup(piece) or self._emphasis_alone(piece) for piece in pieces):
+            _emphasis_pairs(element, _ATOM.join(pieces), spans)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         # InlineProcessor.__handleInline: each pattern in turn, again while it matches. A match
@@ -447,37 +455,55 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
 
 
 _STARS_RE = re.compile(r"\*+")
+_ATOM = "\x00"
+"""Stands for an element already parsed (a code span) in a text given to :func:`_emphasis_pairs`;
+a text that holds this character is left to the inline pass."""
 
 
-def _emphasis_pairs(element: etree.Element, text: str) -> None:
+def _emphasis_pairs(element: etree.Element, text: str, atoms: Sequence[etree.Element] = ()) -> None:
     """A text whose only inline Markdown is pairs of ``*`` or ``**`` runs, parsed directly into
     the tree Python-Markdown's asterisk patterns make of it: ``*x*`` an ``em``, ``**x**`` a
     ``strong``. Any other text is left to the pass: an odd number of runs, a run of three or
     more, two runs of a pair of different lengths, or a pair around nothing or with whitespace
-    inside its ends (which the 'not_strong' pattern would leave as text).
+    inside its ends (which the 'not_strong' pattern would leave as text). Each :data:`_ATOM` of
+    ``text`` is the next of ``atoms``, put where it stands, inside emphasis or not.
 
     Python-Markdown tries, at each asterisk, its patterns in turn: those that need three
     asterisks in a row cannot match; its 'strong' pattern takes a double run to the next
     double run, its 'emphasis' pattern a single run to the next single run with no asterisk
-    between. The tests compare both on the Markdown corpus and on generated texts.
+    between. A code span is by then a placeholder: text that is neither an asterisk nor
+    whitespace, as an atom is here. The tests compare both on the Markdown corpus and on
+    generated texts.
     """
     runs = [(m.start(), m.end()) for m in _STARS_RE.finditer(text)]
-    if len(runs) % 2:
+    if len(runs) % 2 or text.count(_ATOM) != len(atoms):
         return
-    pieces: list[str] = []
-    spans: list[etree.Element] = []
-    done = 0
     for (start, inside), (close, end) in zip(runs[0::2], runs[1::2], strict=True):
-        length = inside - start
-        content = text[inside:close]
+        length, content = inside - start, text[inside:close]
         if length > 2 or end - close != length or not content.strip() or content != content.strip():
             return
-        span = etree.Element("strong" if length == 2 else "em")
-        span.text = md_util.AtomicString(content)
-        pieces.append(text[done:start])
+    following = iter(atoms)
+    pieces: list[str] = [""]
+    spans: list[etree.Element] = []
+
+    def put(piece: str) -> None:
+        # The text up to the next span, and the atoms in it: each a span, followed by its tail.
+        first, *rest = piece.split(_ATOM)
+        pieces[-1] += first
+        for tail in rest:
+            spans.append(next(following))
+            pieces.append(tail)
+
+    done = 0
+    for (start, inside), (close, end) in zip(runs[0::2], runs[1::2], strict=True):
+        put(text[done:start])
+        span = etree.Element("strong" if inside - start == 2 else "em")
+        inner = text[inside:close].split(_ATOM)
+        _put_spans(span, inner, [next(following) for _ in inner[1:]])
         spans.append(span)
+        pieces.append("")
         done = end
-    pieces.append(text[done:])
+    put(text[done:])
     _put_spans(element, pieces, spans)
 
 
