@@ -44,7 +44,7 @@ STEPS = [
 ]
 
 
-def _step(name: str, root: Path) -> dict[str, Any]:
+def step(name: str, root: Path) -> dict[str, Any]:
     """Run one stage in a new interpreter; returns its seconds and peak memory (MB)."""
     result = subprocess.run(
         [sys.executable, str(HERE / "stage.py"), name, str(root)],
@@ -58,7 +58,7 @@ def _step(name: str, root: Path) -> dict[str, Any]:
     return data
 
 
-def _site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, int]:
+def site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, int]:
     articles = max(1, pages // (locales + 1))
     root = workdir / f"site-{articles}x{locales + 1}"
     if not (root / "pyproject.toml").is_file():
@@ -82,22 +82,32 @@ def _site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, 
     return root, articles * (locales + 1)
 
 
-def _mo_benchmark(corpus: Path, workdir: Path) -> None:
+def complete_catalog(corpus: Path, workdir: Path) -> Path:
+    """The 52k corpus catalog with every entry translated and none fuzzy (what a release
+    compiles), written into ``workdir`` once."""
     sys.path.insert(0, str(REPO / "src"))
-    from lingopress.mofile import mo_bytes
     from lingopress.pofile import format_po, read_po
 
-    source = corpus / "po-merge" / "52k" / "old.po"
-    catalog = read_po(source)
     full = workdir / "52k-full.po"
     if not full.is_file():
-        complete = read_po(source)
-        for message in complete.messages:
+        catalog = read_po(corpus / "po-merge" / "52k" / "old.po")
+        for message in catalog.messages:
             message.flags = [f for f in message.flags if f != "fuzzy"]
             if not all(message.msgstr):
                 message.msgstr = [message.msgid]
-        full.write_text(format_po(complete), "utf-8")
-    for label, path, parsed in [("corpus 52k", source, catalog), ("52k all translated", full, read_po(full))]:
+        full.write_text(format_po(catalog), "utf-8")
+    return full
+
+
+def _mo_benchmark(corpus: Path, workdir: Path) -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    from lingopress.mofile import mo_bytes
+    from lingopress.pofile import read_po
+
+    source = corpus / "po-merge" / "52k" / "old.po"
+    full = complete_catalog(corpus, workdir)
+    for label, path in [("corpus 52k", source), ("52k all translated", full)]:
+        parsed = read_po(path)
         start = time.perf_counter()
         ours = mo_bytes(parsed)
         elapsed = time.perf_counter() - start
@@ -130,25 +140,25 @@ def main() -> None:
     print(f"lingopress benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if args.mo:
         _mo_benchmark(args.corpus, args.workdir)
-    per_page: dict[str, list[float]] = {step: [] for step in STEPS}
+    per_page: dict[str, list[float]] = {name: [] for name in STEPS}
     for size in sizes:
-        root, pages = _site(args.workdir, size, args.locales, args.corpus / "markdown")
+        root, pages = site(args.workdir, size, args.locales, args.corpus / "markdown")
         print(f"\n{pages} pages ({root.name}):")
         print(f"  {'stage':<13} {'seconds':>8} {'ms/page':>8} {'peak MB':>8} {'worker MB':>9}")
-        for step in STEPS:
-            data = _step(step, root)
+        for name in STEPS:
+            data = step(name, root)
             ms = 1000 * data["seconds"] / (data.get("pages") or pages)
-            per_page[step].append(ms)
+            per_page[name].append(ms)
             seconds, peak, worker = data["seconds"], data["peak_mb"], data["worker_mb"]
             note = f"  {data['note']}" if data.get("note") else ""
-            print(f"  {step:<13} {seconds:8.2f} {ms:8.3f} {peak:8.0f} {worker:9.0f}{note}")
-            if step == "edit-article":
-                _step("restore-article", root)
+            print(f"  {name:<13} {seconds:8.2f} {ms:8.3f} {peak:8.0f} {worker:9.0f}{note}")
+            if name == "edit-article":
+                step("restore-article", root)
     if len(sizes) > 1:
         print(f"\nper-page cost, {sizes[-1]} vs {sizes[0]} pages (1.0 = linear):")
-        for step in STEPS:
-            first, last = per_page[step][0], per_page[step][-1]
-            print(f"  {step:<13} {last / first if first else float('nan'):6.2f}")
+        for name in STEPS:
+            first, last = per_page[name][0], per_page[name][-1]
+            print(f"  {name:<13} {last / first if first else float('nan'):6.2f}")
 
 
 if __name__ == "__main__":

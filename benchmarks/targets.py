@@ -1,0 +1,120 @@
+"""The speed targets, timed in repeated, interleaved runs: the median, the range, and how many
+runs meet each target.
+
+    python benchmarks/targets.py [--runs 10] [--pause 60] [--corpus PATH] [--workdir DIR]
+
+Each run times, in this order:
+
+- a full build of the 10,000-page site (1,000 articles x 10 locales) from an empty build/, as
+  ``bench.py`` does (target: 30 s);
+- an extraction of the 250 articles of a 2,500-page site, with nothing kept from before
+  (target: 0.5 s);
+- ``invoke build`` of this repository's site in a copy with no build/, wall time including
+  Python's start (target: 1 s);
+- the MO writer on the 52,548-message corpus catalog, every entry translated (target: 1 s);
+- GNU ``msgfmt`` on the same catalog: a gauge of the machine's speed at that moment (the
+  corpus README gives 0.48 s on its reference machine).
+
+A machine whose speed changes from minute to minute gives a spread of times, not one figure:
+the runs are interleaved so that every target sees the same phases. The pause between runs
+keeps a full build from starting within a minute of the last one's removal (see stage.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import REPO, SHARED, complete_catalog, site, step
+
+TARGETS: dict[str, float | None] = {
+    "full build, 10,000 pages": 30.0,
+    "extract, 250 articles": 0.5,
+    "invoke build, this site": 1.0,
+    "MO writer, 52,548 messages": 1.0,
+    "msgfmt, same catalog (gauge)": None,
+}
+
+
+def _wall(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _seed_copy(workdir: Path) -> Path:
+    """This repository's site (configuration, tasks, articles, catalogs, glossary) in a folder of
+    its own, with nothing built, so that building it leaves the repository's build/ alone."""
+    copy = workdir / "seed-site"
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    for name in ("pyproject.toml", "tasks.py"):
+        shutil.copy(REPO / name, copy / name)
+    for name in ("source", "locales", "glossary"):
+        shutil.copytree(REPO / name, copy / name)
+    (copy / "src").symlink_to(REPO / "src")  # the code as tasks.py finds it, compiled once
+    return copy
+
+
+def _mo_writer(catalog: Path) -> float:
+    """Seconds the MO writer takes over a catalog read beforehand, in a fresh interpreter."""
+    code = (
+        "import sys, time; from lingopress.pofile import read_po; from lingopress.mofile import mo_bytes\n"
+        "catalog = read_po(sys.argv[1]); start = time.perf_counter(); mo_bytes(catalog)\n"
+        "print(time.perf_counter() - start)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(catalog)], check=True, capture_output=True, text=True, env=env
+    )
+    return float(result.stdout.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10, help="how many times to time each target")
+    parser.add_argument("--pause", type=float, default=60, help="seconds between runs")
+    parser.add_argument("--corpus", type=Path, default=SHARED, help="the shared corpus folder")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lingopress-bench"
+    )
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    large, _ = site(args.workdir, 10_000, 9, args.corpus / "markdown")
+    small, _ = site(args.workdir, 2_500, 9, args.corpus / "markdown")
+    catalog = complete_catalog(args.corpus, args.workdir)
+    invoke = [sys.executable, "-m", "invoke", "build"]
+    timers: dict[str, Callable[[], float]] = {
+        "full build, 10,000 pages": lambda: float(step("build", large)["seconds"]),
+        "extract, 250 articles": lambda: float(step("extract", small)["seconds"]),
+        "invoke build, this site": lambda: _wall(invoke, _seed_copy(args.workdir)),
+        "MO writer, 52,548 messages": lambda: _mo_writer(catalog),
+        "msgfmt, same catalog (gauge)": lambda: _wall(
+            ["msgfmt", "-o", os.devnull, str(catalog)], args.workdir
+        ),
+    }
+    times: dict[str, list[float]] = {name: [] for name in TARGETS}
+    print(f"lingopress speed targets: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for run in range(1, args.runs + 1):
+        if run > 1:
+            time.sleep(args.pause)
+        for name, timer in timers.items():
+            times[name].append(timer())
+        shown = " | ".join(f"{name} {times[name][-1]:.2f} s" for name in TARGETS)
+        print(f"  run {run}: {shown}", flush=True)
+    print(f"\n{'':<30} {'median':>8} {'fastest':>8} {'slowest':>8}  target")
+    for name, limit in TARGETS.items():
+        seen = times[name]
+        met = "" if limit is None else f"  {limit:g} s: met in {sum(t <= limit for t in seen)} of {len(seen)}"
+        print(f"{name:<30} {statistics.median(seen):8.2f} {min(seen):8.2f} {max(seen):8.2f}{met}")
+
+
+if __name__ == "__main__":
+    main()
