@@ -162,6 +162,10 @@ def test_plural_form_for_one_number_may_leave_out_the_number() -> None:
         ("A [link](/a_b_c) here", "Ein [Link](/a_b_c) hier"),
         (r"An escaped \* star", r"Ein maskierter \* Stern"),
         ("Read [a](/x) and [b](/y)", "Lesen Sie [b](/y) und [a](/x)"),
+        # Emphasis around a code span or a link, moved next to punctuation.
+        ("Ask for the **`MSC-2`** protocol.", "Fragen Sie nach dem Protokoll **`MSC-2`**:"),
+        ("Use **[Strawberry](https://s.r/)** for it.", "Dafür **[Strawberry](https://s.r/)**."),
+        ("See <https://a.b> **now**", "**Jetzt** <https://a.b>."),
     ],
 )
 def test_markup_moved_or_respelt_is_fine(msgid: str, msgstr: str) -> None:
@@ -176,6 +180,8 @@ def test_markup_moved_or_respelt_is_fine(msgid: str, msgstr: str) -> None:
         ("Costs and *results*", "Kosten und *Ergebnisse", "markup"),
         ("Costs and results", "Kosten und __Ergebnisse__", "markup"),
         ("See `a_b`", "Siehe `a-b`", "markup"),
+        ("Ask for **`MSC-2`** first", "Fragen Sie zuerst nach `MSC-2`", "markup"),
+        ("Read the [**study**](/s).", "Lesen Sie die [Studie](/s).", "markup"),
         ("A [link](/a)", "Ein [Link](/b)", "links"),
         ("Text", "Text <span>x</span>", "html"),
         ("Text", "# Text", "block"),

@@ -185,9 +185,15 @@ _DELIMITER_RE = re.compile(r"[*_]")
 _ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
+_STANDS_FOR = "`"
+"""What a code span, an autolink, and each end of a link are left as in the text whose emphasis
+is counted: punctuation, as their first and last characters are, so that ``**`x`**`` or
+``**[x](y)**`` is emphasis wherever it stands. (The check's own patterns do not look for it.)"""
+
+
 def _split_code(text: str) -> tuple[tuple[str, ...], str]:
-    """The code spans of ``text``, sorted, and the rest of ``text`` without them and without
-    backslash escapes (neither is markup)."""
+    """The code spans of ``text``, sorted, and the rest of ``text`` without backslash escapes
+    and with each code span left as :data:`_STANDS_FOR` (neither is markup)."""
     if "\\" in text:
         text = _ESCAPED_RE.sub("  ", text)
     if "`" not in text:
@@ -195,7 +201,7 @@ def _split_code(text: str) -> tuple[tuple[str, ...], str]:
     parts = _CODE_RE.split(text)
     # Inside a code span, a line break or a run of spaces is one space.
     spans = (" ".join(c.split()) if "  " in c or "\n" in c else c for c in parts[2::3])
-    return tuple(sorted(spans)), " ".join(parts[0::3])
+    return tuple(sorted(spans)), _STANDS_FOR.join(parts[0::3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,15 +267,15 @@ def _markup(text: str) -> _Markup:
 
     def link(m: re.Match[str]) -> str:
         (images if m.group(1) else links).append(m.group(3))
-        return f" {m.group(2)} "
+        return f"{_STANDS_FOR}{m.group(2)}{_STANDS_FOR}"
 
     def ref_link(m: re.Match[str]) -> str:
         (images if m.group(1) else links).append("[" + (m.group(3) or m.group(2)).lower() + "]")
-        return f" {m.group(2)} "
+        return f"{_STANDS_FOR}{m.group(2)}{_STANDS_FOR}"
 
     def autolink(m: re.Match[str]) -> str:
         links.append(m.group(1))
-        return " "
+        return _STANDS_FOR
 
     if "[" in plain:
         plain = _LINK_RE.sub(link, plain)
