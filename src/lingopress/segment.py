@@ -431,9 +431,10 @@ class _QuickInlineProcessor(InlineProcessor):  # type: ignore[misc]
         pieces.append(text[done:])
         if not spans:
             return
-        if not any(self._markup(piece) for piece in pieces):
+        marked = [piece for piece in pieces if self._markup(piece)]
+        if not marked:
             _put_spans(element, pieces, spans)
-        elif all(not self._markup(piece) or self._emphasis_alone(piece) for piece in pieces):
+        elif all(self._emphasis_alone(piece) for piece in marked):
             _emphasis_pairs(element, _ATOM.join(pieces), spans)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
