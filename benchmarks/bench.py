@@ -64,7 +64,7 @@ def site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, i
     if not (root / "pyproject.toml").is_file():
         shutil.rmtree(root, ignore_errors=True)
         start = time.perf_counter()
-        subprocess.run(
+        generated = subprocess.run(
             [
                 sys.executable,
                 str(HERE / "sitegen.py"),
@@ -76,8 +76,9 @@ def site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, i
                 "--corpus",
                 str(corpus),
             ],
-            check=True,
         )
+        if generated.returncode != 0:
+            raise SystemExit(generated.returncode)  # sitegen.py has said why
         print(f"  (generated in {time.perf_counter() - start:.0f} s)")
     return root, articles * (locales + 1)
 
@@ -90,7 +91,10 @@ def complete_catalog(corpus: Path, workdir: Path) -> Path:
 
     full = workdir / "52k-full.po"
     if not full.is_file():
-        catalog = read_po(corpus / "po-merge" / "52k" / "old.po")
+        source = corpus / "po-merge" / "52k" / "old.po"
+        if not source.is_file():
+            raise SystemExit(f"{source}: no such file (pass --corpus)")
+        catalog = read_po(source)
         for message in catalog.messages:
             message.flags = [f for f in message.flags if f != "fuzzy"]
             if not all(message.msgstr):
