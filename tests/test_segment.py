@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from lingopress.segment import (
     _quick_block_level,
     _quick_block_tests,
     _quick_fences,
+    _quick_preprocessors,
     _QuickInlineProcessor,
     collapse,
     markdown_extensions,
@@ -180,6 +182,7 @@ class _Quick(Extension):  # type: ignore[misc]
         _quick_block_tests(md)
         _quick_block_level(md)
         _quick_fences(md)
+        _quick_preprocessors(md)
 
 
 # Python-Markdown's own pipeline, extensions given by name; ours, given as instances.
@@ -247,6 +250,36 @@ def test_quick_block_tests_give_python_markdown_output_on_any_blocks(lines: list
     """Documents made of lines that come close to each kind of block: the same HTML with the
     block processors that a block cannot match skipped."""
     document = "\n".join(lines)
+    quick, plain = _QUICK.reset().convert(document), _PLAIN.reset().convert(document)
+    assert _without_placeholder_numbers(quick) == _without_placeholder_numbers(plain), document
+
+
+# What Python-Markdown's preprocessors change (carriage returns, tabs, lines of spaces, the
+# characters of its placeholders, raw HTML, character references) and text without any of it.
+_DOCUMENT_PIECES = ["text", " ", "  ", "\n", "\n\n", "\t", "\r", "\r\n", "\x02", "\x03", "    ", "&",
+                    "&amp;", "&#65", "&#x4;", "AT&T", "<", "<b>x</b>", "<div>\n", "\n</div>", "```",
+                    "~~~", "- ", "# ", "é"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_DOCUMENT_PIECES), min_size=1, max_size=16))
+@example(["text", "\n", "   "])  # a last line of spaces, with no newline after it
+@example(["   ", "\n", "text"])  # a first line of spaces: left as it is
+@example(["&#65", " ", "text"])  # a character reference, which the HTML parser completes
+def test_quick_preprocessors_give_python_markdown_lines(pieces: list[str]) -> None:
+    """The preprocessors pass over a document they would not change: the lines the block parser
+    gets, what is stashed and the HTML are the same as with Python-Markdown's own."""
+    document = "".join(pieces)
+
+    def preprocessed(md: markdown.Markdown) -> tuple[list[str], list[object]]:
+        md.reset()
+        lines = document.split("\n")
+        for preprocessor in md.preprocessors:
+            lines = preprocessor.run(lines)
+        stash = [b if isinstance(b, str) else etree.tostring(b) for b in md.htmlStash.rawHtmlBlocks]
+        return lines, stash
+
+    assert preprocessed(_QUICK) == preprocessed(_PLAIN), document
     quick, plain = _QUICK.reset().convert(document), _PLAIN.reset().convert(document)
     assert _without_placeholder_numbers(quick) == _without_placeholder_numbers(plain), document
 
