@@ -33,7 +33,9 @@ def test_good_article_parses_with_lines() -> None:
     [
         ("title = 'x'\n", 1, "must start with TOML front matter"),
         ("+++\ntitle = 'x'\n", 1, "not closed"),
-        ("+++\ntitle = 'x'\nslug = \n+++\n", 3, "invalid front matter"),
+        ("+++\ntitle = 'x'\nslug = \n+++\n", 3, r"invalid front matter: Invalid value$"),
+        # Unfinished at the end of the front matter: its last line.
+        ("+++\ntitle = 'x'\nslug = 'x'\nx = [1,\n+++\nBody.\n", 4, "invalid front matter"),
         ("+++\ntitle = 'x'\nslug = 'Bad Slug'\n+++\n", 3, "slug 'Bad Slug'"),
         ("+++\ntitle = 'x'\nslug = 'x'\nauthor = 'me'\n+++\n", 4, "unknown front-matter key 'author'"),
         (

@@ -6,11 +6,12 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import tomli
 
 from lingopress.errors import SourceError
 from lingopress.values import Value, parse_value
@@ -112,13 +113,12 @@ def parse_article(text: str, path: str) -> Article:
         raise SourceError("front matter is not closed by a '+++' line", path, 1) from None
     fm_lines = lines[1:end]
     try:
-        meta = tomllib.loads("\n".join(fm_lines))
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        # tomllib counts from the first front-matter line; "end of document" means the last one.
-        line = int(match.group(1)) + 1 if match else len(fm_lines) + 1
-        message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
-        raise SourceError(f"invalid front matter: {message}", path, line) from exc
+        meta = tomli.loads("\n".join(fm_lines))
+    except tomli.TOMLDecodeError as exc:
+        # Its lines count from the first front-matter line (at the end of the document: the
+        # line after the last).
+        line = min(exc.lineno, len(fm_lines)) + 1
+        raise SourceError(f"invalid front matter: {exc.msg}", path, line) from exc
     for key in meta:
         if key not in _KNOWN_KEYS:
             raise SourceError(
