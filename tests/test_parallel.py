@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,7 @@ from lingopress.catalogs import compile_project, update_project
 from lingopress.config import Config, load_config
 from lingopress.errors import CatalogError
 from lingopress.extract import write_pots
-from lingopress.parallel import map_chunks
+from lingopress.parallel import WorkerError, map_chunks
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -67,6 +71,114 @@ def test_map_chunks_calls_meanwhile_once_in_this_process() -> None:
         with pytest.raises(RuntimeError, match="meanwhile"):
             map_chunks(_fail_on_three, list(range(20)), min_items, meanwhile=fail)
         assert gc.get_freeze_count() == 0
+
+
+def _die_on_three(items: list[int]) -> list[int]:
+    if 3 in items:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does to a process out of memory
+    return items
+
+
+class _Unpicklable(Exception):
+    def __init__(self, text: str, handle: object) -> None:
+        super().__init__(text)
+        self.handle = handle
+
+
+def _raise_unpicklable(items: list[int]) -> list[int]:
+    raise _Unpicklable("no pickle", lambda: None)
+
+
+class _NotRemade(Exception):
+    def __init__(self, text: str, code: int) -> None:
+        super().__init__(f"{text} ({code})")  # its args are not those of __init__
+
+
+def _raise_not_remade(items: list[int]) -> list[int]:
+    raise _NotRemade("not remade", 7)
+
+
+def _unpicklable_results(items: list[int]) -> list[object]:
+    return [lambda: None for _ in items]
+
+
+def _large(items: list[int]) -> list[bytes]:
+    return [bytes([item % 256]) * 300_000 for item in items]  # far more than a pipe holds
+
+
+def _children() -> set[int]:
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_map_chunks_gives_back_large_results_and_leaves_no_process_behind() -> None:
+    before = _children()
+    found = map_chunks(_large, list(range(40)), min_items=1)
+    assert [r[:1] for r in found] == [bytes([i]) for i in range(40)] and {len(r) for r in found} == {300_000}
+    assert _children() == before
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait() -> None:
+    before = _children()
+    with pytest.raises(WorkerError, match="ended before its work was done"):
+        map_chunks(_die_on_three, list(range(20)), min_items=1)
+    assert _children() == before and gc.get_freeze_count() == 0
+
+
+def test_what_cannot_be_sent_back_comes_back_as_an_error_that_says_what_it_was() -> None:
+    with pytest.raises(RuntimeError, match="_Unpicklable: no pickle") as caught:
+        map_chunks(_raise_unpicklable, list(range(20)), min_items=1)
+    assert not isinstance(caught.value, _Unpicklable)
+    with pytest.raises(RuntimeError, match=r"_NotRemade: not remade \(7\) \(cannot be sent"):
+        map_chunks(_raise_not_remade, list(range(20)), min_items=1)
+    with pytest.raises(RuntimeError, match=r"the results \(cannot be sent from a worker process"):
+        map_chunks(_unpicklable_results, list(range(20)), min_items=1)
+
+
+def test_an_exception_from_a_worker_tells_where_it_was_raised() -> None:
+    with pytest.raises(ValueError, match="three") as caught:
+        map_chunks(_fail_on_three, list(range(20)), min_items=1)
+    (note,) = caught.value.__notes__
+    assert note.startswith("in a worker process:") and "_fail_on_three" in note
+
+
+def test_workers_are_stopped_when_this_process_gives_up() -> None:
+    """When ``meanwhile`` fails, the workers are stopped, even those waiting for their large
+    results to be read: the error comes at once."""
+    script = (
+        "from lingopress.parallel import map_chunks\n"
+        "def large(items):\n"
+        "    return [b'x' * 1_000_000 for _ in items]\n"
+        "def fail():\n"
+        "    raise RuntimeError('meanwhile')\n"
+        "try:\n"
+        "    map_chunks(large, list(range(40)), min_items=1, meanwhile=fail)\n"
+        "except RuntimeError as exc:\n"
+        "    print(exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.stdout == "meanwhile\n", run.stderr
+
+
+def test_output_is_written_once_by_whoever_wrote_it(tmp_path: Path) -> None:
+    """What this process had buffered is not written again by the workers, and what a worker
+    prints is not lost."""
+    script = (
+        "import sys\n"
+        "from lingopress.parallel import map_chunks\n"
+        "def work(items):\n"
+        "    print('w', end='')\n"
+        "    return items\n"
+        "print('before', end='')\n"
+        "assert map_chunks(work, list(range(8)), min_items=1, chunks_per_core=2) == list(range(8))\n"
+        "print('|after')\n"
+    )
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=buffered)
+    out = run.stdout
+    assert run.returncode == 0, run.stderr
+    assert out.startswith("before") and out.endswith("|after\n") and out.count("before") == 1
+    assert set(out[len("before") : -len("|after\n")]) == {"w"}
 
 
 def test_update_and_compile_on_every_core_write_the_same_files(
