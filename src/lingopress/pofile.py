@@ -741,11 +741,13 @@ def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -
     first = True
     for raw in portions:
         portion = _escape(raw)
-        no_break = _no_break_positions(portion)
+        if len(portion) <= line_width and portion.isascii() and portion.isprintable():
+            lines = [portion]  # fits on a line of its own, as the lines of a header do
+        else:
+            lines = fill_lines(portion, line_width, 0, _no_break_positions(portion)) if portion else [""]
         if first:
             first = False
             startcol = len(keyword) + 1
-            lines = fill_lines(portion, line_width, 0, no_break) if portion else [""]
             # Were the value to start after the keyword, would it break? When it breaks
             # from column 0 it does; when it fits from column 0 only the width can say.
             if portion and (
@@ -754,7 +756,7 @@ def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -
                 or len(lines) > 1
                 or (
                     startcol + _display_width(portion) > line_width
-                    and len(fill_lines(portion, line_width, startcol, no_break)) > 1
+                    and len(fill_lines(portion, line_width, startcol, _no_break_positions(portion))) > 1
                 )
             ):
                 out.append(f'{prefix}{keyword} ""')
@@ -762,7 +764,7 @@ def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -
             else:
                 out.append(f'{prefix}{keyword} "{portion}"')
         else:
-            out.extend(f'{prefix}"{line}"' for line in fill_lines(portion, line_width, 0, no_break))
+            out.extend(f'{prefix}"{line}"' for line in lines)
     if first:
         out.append(f'{prefix}{keyword} ""')
     return out
