@@ -690,16 +690,17 @@ class BodySegmenter:
 
     def _line_of(self, raw: str) -> int:
         """Line of ``raw``'s first line in the body, scanning forward from the last block."""
-        lines = raw.strip("\n").split("\n")
-        first = lines[0].strip()
+        raw = raw.strip("\n")
+        newline = raw.find("\n")
+        first = (raw if newline < 0 else raw[:newline]).strip()
         pos = self._body.find(first, self._cursor) if first else -1
         if pos < 0:
             return self._cursor_line
         self._cursor_line += self._body.count("\n", self._cursor, pos)
         self._cursor = pos
         line = self._cursor_line
-        last = lines[-1].strip()
-        end = self._body.find(last, pos + len(first)) if len(lines) > 1 and last else -1
+        last = raw[raw.rfind("\n") + 1 :].strip() if newline >= 0 else ""
+        end = self._body.find(last, pos + len(first)) if last else -1
         end = end + len(last) if end >= 0 else pos + len(first)
         self._cursor_line += self._body.count("\n", pos, end)
         self._cursor = end
@@ -723,17 +724,18 @@ class BodySegmenter:
                 kept.append(here)
                 continue
             kind = _BLOCK_KINDS.get(tag)
+            text = child.text
             if (
                 kind is not None
-                and child.text
-                and child.text.strip()
-                and _STASH_ONLY_RE.fullmatch(child.text) is None
+                and text
+                and not text.isspace()
+                and ("\x02" not in text or _STASH_ONLY_RE.fullmatch(text) is None)
             ):
                 if quote and kind == "paragraph":
                     kind = "quote"
                 elif element.tag == "li" and kind == "paragraph":
                     kind = "list item"
-                raw = child.text
+                raw = text
                 text, attrs = split_attr_list(raw)
                 if attrs and _attr(attrs, "translate") == "no":
                     kept.append(here)
@@ -745,7 +747,8 @@ class BodySegmenter:
                     if context is not None:
                         attrs = _without_attr(attrs, "msgctxt")
                     blocks.append(_Block(here, segment, attrs, tag.startswith("h")))
-            self._visit(child, here, quote or tag == "blockquote", blocks, kept)
+            if len(child):
+                self._visit(child, here, quote or tag == "blockquote", blocks, kept)
 
     def _fill_blocks(self, root: etree.Element, md: markdown.Markdown) -> None:
         """Put each block's translation in place, in a copy of the parsed tree, before inline
