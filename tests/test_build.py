@@ -11,7 +11,7 @@ import pytest
 
 from lingopress import build as build_module
 from lingopress.build import Progress, build_site
-from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_facts
+from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_facts, read_file
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.errors import CatalogError
@@ -560,3 +560,17 @@ def test_cached_statistics_come_back_as_they_were_counted() -> None:
     )
     stats = Stats(3, 1, 2, 30, 10, 20)
     assert build_module._stats(build_module._stats_dict(stats)) == stats
+
+
+def test_read_file_reads_a_whole_file_and_nothing_else(tmp_path: Path) -> None:
+    """Its bytes, with the size and time taken before reading; None for what is not a file."""
+    large = tmp_path / "large.po"
+    large.write_bytes(bytes(range(256)) * 20_000)  # more than one read gives
+    fact, data = read_file(large) or pytest.fail("not read")
+    assert data == large.read_bytes() and fact == (len(data), large.stat().st_mtime_ns, digest_bytes(data))
+    empty = tmp_path / "empty.po"
+    empty.write_bytes(b"")
+    assert read_file(empty) == ((0, empty.stat().st_mtime_ns, digest_bytes(b"")), b"")
+    assert read_file(tmp_path) is None  # a folder
+    assert read_file(tmp_path / "missing.po") is None
+    assert read_file(large / "below") is None  # a file taken for a folder

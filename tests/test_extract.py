@@ -120,6 +120,10 @@ def test_pot_date_changes_only_with_the_messages(project: Config, monkeypatch: p
     assert stale_pots(project) == []
     pot.write_text(text.replace("Transfer-Encoding: 8bit", "Transfer-Encoding: 7bit"), "utf-8")
     assert stale_pots(project) == [pot]
+    pot.write_text(text.replace("Report-Msgid-Bugs-To: ", "Report-Msgid-Bugs-To: me"), "utf-8")
+    assert stale_pots(project) == [pot]  # before the date
+    pot.write_text(text.replace('"POT-Creation-Date: 2026-01-01 00:00+0000\\n"\n', ""), "utf-8")
+    assert "POT-Creation-Date" not in pot.read_text("utf-8") and stale_pots(project) == [pot]
     pot.write_bytes(b"\xff\xfe not UTF-8")
     assert stale_pots(project) == [pot]
     assert write_pots(project) == [pot] and _pot_date(pot) == "2026-01-01 00:00+0000"

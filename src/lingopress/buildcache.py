@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -54,12 +55,25 @@ def digest_bytes(data: bytes) -> str:
 def read_file(path: str | Path) -> tuple[FileFact, bytes] | None:
     """A file's :data:`FileFact` (its size and time taken before reading it) and its bytes; None
     when it cannot be read."""
+    # os.open and os.read, not open(): called per input file, and a file object's layers cost
+    # more than reading a small file (13 us instead of 22 us for a 6 KB POT file).
     try:
-        st = os.stat(path)  # noqa: PTH116 -- called per input file
-        with open(path, "rb") as handle:  # noqa: PTH123 -- as above
-            data = handle.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        fd = os.open(path, os.O_RDONLY)
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        want = st.st_size + 1  # one byte more: a file that grew since is read to its end
+        data = os.read(fd, want)
+        if len(data) == want:
+            pieces = [data]
+            while piece := os.read(fd, 1 << 20):
+                pieces.append(piece)
+            data = b"".join(pieces)
+    finally:
+        os.close(fd)
     return (st.st_size, st.st_mtime_ns, digest_bytes(data)), data
 
 

@@ -349,10 +349,14 @@ def _unless_same(text: str, old: bytes | None) -> str | None:
         old_text = old.decode("utf-8")
     except UnicodeDecodeError:
         return text
-    match = _POT_DATE_RE.search(text)
-    assert match is not None, "pot_header writes the date"
-    # The old file with the new date in its place, to compare with the new text.
-    return None if _POT_DATE_RE.sub(lambda _: match.group(), old_text, count=1) == text else text
+    new = _POT_DATE_RE.search(text)
+    assert new is not None, "pot_header writes the date"
+    old_date = _POT_DATE_RE.search(old_text)
+    if old_date is None:
+        return text
+    # What is before the date and after it, the same in both.
+    before = old_text[: old_date.start()] == text[: new.start()]
+    return None if before and old_text[old_date.end() :] == text[new.end() :] else text
 
 
 class Plan(dict[Path, str | None]):
