@@ -88,12 +88,22 @@ def read_article(path: Path, display_path: str) -> Article:
     return parse_article(text, display_path)
 
 
-def _key_line(lines: list[str], key: str, offset: int) -> int:
-    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+_KEY_RE = re.compile(r"\s*([^\s=]+)\s*=")
+
+
+def _key_lines(lines: list[str], offset: int) -> dict[str, int]:
+    """The line (``offset`` for the first of ``lines``) where each bare key is first given a
+    value (``key = ...``)."""
+    found: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if pattern.match(line):
-            return offset + i
-    return offset
+        if (match := _KEY_RE.match(line)) is not None:
+            found.setdefault(match.group(1), offset + i)
+    return found
+
+
+def _key_line(lines: list[str], key: str, offset: int) -> int:
+    """The line of ``key`` (see :func:`_key_lines`); ``offset`` when it is not there."""
+    return _key_lines(lines, offset).get(key, offset)
 
 
 def parse_article(text: str, path: str) -> Article:
@@ -151,10 +161,11 @@ def parse_article(text: str, path: str) -> Article:
     if not isinstance(raw_values, dict):
         raise SourceError("[values] must be a table", path, _key_line(fm_lines, "values", 2))
     values_start = next((i for i, ln in enumerate(fm_lines) if ln.strip() == "[values]"), 0)
+    value_keys = _key_lines(fm_lines[values_start:], 2 + values_start)
     values: dict[str, Value] = {}
     value_lines: dict[str, int] = {}
     for name, spec in raw_values.items():
-        line = _key_line(fm_lines[values_start:], name, 2 + values_start)
+        line = value_keys.get(name, 2 + values_start)
         value_lines[name] = line
         try:
             values[name] = parse_value(name, spec)
@@ -162,6 +173,7 @@ def parse_article(text: str, path: str) -> Article:
             raise SourceError(str(exc), path, line) from None
     body = "\n".join(lines[end + 1 :])
     _check_structure(body, end + 2, path)
+    keys = _key_lines(fm_lines, 2)
     return Article(
         path=path,
         slug=slug,
@@ -172,8 +184,8 @@ def parse_article(text: str, path: str) -> Article:
         values=MappingProxyType(values),
         body=body,
         body_line=end + 2,
-        title_line=_key_line(fm_lines, "title", 2),
-        description_line=_key_line(fm_lines, "description", 2),
+        title_line=keys.get("title", 2),
+        description_line=keys.get("description", 2),
         value_lines=MappingProxyType(value_lines),
         digest=digest,
     )
