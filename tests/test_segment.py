@@ -20,7 +20,6 @@ from lingopress.segment import (
     Translation,
     _quick_block_level,
     _quick_block_tests,
-    _quick_fences,
     _quick_preprocessors,
     _QuickInlineProcessor,
     collapse,
@@ -181,7 +180,6 @@ class _Quick(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
         _quick_block_tests(md)
         _quick_block_level(md)
-        _quick_fences(md)
         _quick_preprocessors(md)
 
 

@@ -258,31 +258,26 @@ def _quick_block_tests(md: markdown.Markdown) -> None:
         reference.run = lambda parent, blocks: "]:" in blocks[0] and run(parent, blocks)
 
 
-def _quick_fences(md: markdown.Markdown) -> None:
-    """Let fenced_code's preprocessor pass over a document with no fence: its pattern (three
-    backticks or tildes at the start of a line) is searched through the whole document, which
-    took about 4% of an extraction."""
-    if "fenced_code_block" not in md.preprocessors:
-        return
-    fenced = md.preprocessors["fenced_code_block"]
-    run = fenced.run
-
-    def quick_run(lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        if "```" not in text and "~~~" not in text:
-            return lines
-        result: list[str] = run(lines)
-        return result
-
-    fenced.run = quick_run
+# What each of Python-Markdown's preprocessors cannot change a document without: one of these
+# substrings. Both search the whole document, most of which has none of them.
+_PREPROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
+    # fenced_code: a fence (three backticks or tildes at the start of a line).
+    "fenced_code_block": ("```", "~~~"),
+    # md_in_html: it feeds the document to an HTML parser, which gives text back as it is but
+    # for character references, which it completes (``&#65`` becomes ``&#65;``).
+    "html_block": ("<", "&"),
+}
 
 
 def _quick_preprocessors(md: markdown.Markdown) -> None:
-    """Let two preprocessors pass over a document they would return as it is (about 6% of an
-    extraction): whitespace normalization, whose pattern for blank lines made of spaces is
-    searched at every position of the document, when the document has none of what it
-    replaces; and md_in_html's, which feeds the whole document to an HTML parser, when the
-    document has neither ``<`` nor ``&``."""
+    """Let the preprocessors pass over a document they would return as it is (about a tenth of
+    an extraction): fenced_code's and md_in_html's (see :data:`_PREPROCESSOR_NEEDS`), and
+    whitespace normalization, whose pattern for blank lines made of spaces is tried at every
+    position of the document, when the document has none of what it replaces."""
+    for name, needs in _PREPROCESSOR_NEEDS.items():
+        if name in md.preprocessors:
+            preprocessor = md.preprocessors[name]
+            preprocessor.run = _passing_over(needs, preprocessor.run)
     if "normalize_whitespace" in md.preprocessors:
         normalize = md.preprocessors["normalize_whitespace"].run
 
@@ -296,18 +291,18 @@ def _quick_preprocessors(md: markdown.Markdown) -> None:
             return result
 
         md.preprocessors["normalize_whitespace"].run = quick_normalize
-    if "html_block" in md.preprocessors:
-        html_block = md.preprocessors["html_block"].run
 
-        def quick_html_block(lines: list[str]) -> list[str]:
-            # The HTML parser sees only text: what it gives back is the same, but for character
-            # references, which it completes (``&#65`` becomes ``&#65;``).
-            if not any("<" in line or "&" in line for line in lines):
-                return lines
-            result: list[str] = html_block(lines)
-            return result
 
-        md.preprocessors["html_block"].run = quick_html_block
+def _passing_over(
+    needs: tuple[str, ...], run: Callable[[list[str]], list[str]]
+) -> Callable[[list[str]], list[str]]:
+    """A preprocessor's ``run`` that returns a document with none of ``needs`` as it is."""
+
+    def quick_run(lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return run(lines) if any(need in text for need in needs) else lines
+
+    return quick_run
 
 
 _NORMALIZED = ("\r", "\t", md_util.STX, md_util.ETX, " \n")
@@ -569,7 +564,6 @@ class _Extension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
         _quick_block_tests(md)
         _quick_block_level(md)
-        _quick_fences(md)
         _quick_preprocessors(md)
 
 

@@ -101,11 +101,6 @@ def _key_lines(lines: list[str], offset: int) -> dict[str, int]:
     return found
 
 
-def _key_line(lines: list[str], key: str, offset: int) -> int:
-    """The line of ``key`` (see :func:`_key_lines`); ``offset`` when it is not there."""
-    return _key_lines(lines, offset).get(key, offset)
-
-
 def parse_article(text: str, path: str) -> Article:
     """Split and validate an article's front matter and body."""
     import hashlib
@@ -129,37 +124,36 @@ def parse_article(text: str, path: str) -> Article:
         # line after the last).
         line = min(exc.lineno, len(fm_lines)) + 1
         raise SourceError(f"invalid front matter: {exc.msg}", path, line) from exc
+    keys = _key_lines(fm_lines, 2)
     for key in meta:
         if key not in _KNOWN_KEYS:
             raise SourceError(
                 f"unknown front-matter key {key!r} (known: {', '.join(sorted(_KNOWN_KEYS))})",
                 path,
-                _key_line(fm_lines, key, 2),
+                keys.get(key, 2),
             )
     for key in ("title", "slug"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
-            raise SourceError(f"front matter needs a '{key}' string", path, _key_line(fm_lines, key, 2))
+            raise SourceError(f"front matter needs a '{key}' string", path, keys.get(key, 2))
     slug = meta["slug"]
     if not _SLUG_RE.fullmatch(slug) or slug == "site":
         raise SourceError(
             f"slug {slug!r} must be lower-case words joined by '-' (and not 'site')",
             path,
-            _key_line(fm_lines, "slug", 2),
+            keys.get("slug", 2),
         )
     description = meta.get("description", "")
     if not isinstance(description, str):
-        raise SourceError("description must be a string", path, _key_line(fm_lines, "description", 2))
+        raise SourceError("description must be a string", path, keys.get("description", 2))
     dates: dict[str, dt.date | None] = {}
     for key in ("published", "updated"):
         value = meta.get(key)
         if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-            raise SourceError(
-                f"{key} must be a TOML date such as 2025-01-31", path, _key_line(fm_lines, key, 2)
-            )
+            raise SourceError(f"{key} must be a TOML date such as 2025-01-31", path, keys.get(key, 2))
         dates[key] = value
     raw_values = meta.get("values", {})
     if not isinstance(raw_values, dict):
-        raise SourceError("[values] must be a table", path, _key_line(fm_lines, "values", 2))
+        raise SourceError("[values] must be a table", path, keys.get("values", 2))
     values_start = next((i for i, ln in enumerate(fm_lines) if ln.strip() == "[values]"), 0)
     value_keys = _key_lines(fm_lines[values_start:], 2 + values_start)
     values: dict[str, Value] = {}
@@ -173,7 +167,6 @@ def parse_article(text: str, path: str) -> Article:
             raise SourceError(str(exc), path, line) from None
     body = "\n".join(lines[end + 1 :])
     _check_structure(body, end + 2, path)
-    keys = _key_lines(fm_lines, 2)
     return Article(
         path=path,
         slug=slug,
