@@ -29,6 +29,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+TRASH = ".bench-trash"
+"""Folder, next to the sites, where stage.py moves the build that a full build replaces."""
 SHARED = REPO.parent / "shared" / "corpus"
 STEPS = [
     "extract",
@@ -56,6 +58,24 @@ def step(name: str, root: Path) -> dict[str, Any]:
         raise SystemExit(f"stage {name} failed:\n{result.stdout}\n{result.stderr}")
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
+
+
+SETTLE = 370.0
+"""Seconds the file system can be slower to make files after many were deleted: ext4 passes over
+an inode freed in the last 60 s, or 360 s while the block that holds it is not yet written back,
+and making new files in that block keeps it from being written back (see stage.py)."""
+
+
+def empty_trash(workdir: Path, settle: bool) -> None:
+    """Delete the builds that full builds moved into the trash (see stage.py). ``settle``: then
+    wait until the file system no longer passes over their inodes, before anything is timed."""
+    trash = workdir / TRASH
+    if not trash.is_dir():
+        return
+    shutil.rmtree(trash)
+    if settle:
+        print(f"  (emptied {trash}; waiting {SETTLE:.0f} s before timing anything)", flush=True)
+        time.sleep(SETTLE)
 
 
 def site(workdir: Path, pages: int, locales: int, corpus: Path) -> tuple[Path, int]:
@@ -142,6 +162,7 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"lingopress benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    empty_trash(args.workdir, settle=True)  # left by a run that was stopped
     if args.mo:
         _mo_benchmark(args.corpus, args.workdir)
     per_page: dict[str, list[float]] = {name: [] for name in STEPS}
@@ -158,6 +179,7 @@ def main() -> None:
             print(f"  {name:<13} {seconds:8.2f} {ms:8.3f} {peak:8.0f} {worker:9.0f}{note}")
             if name == "edit-article":
                 step("restore-article", root)
+    empty_trash(args.workdir, settle=False)
     if len(sizes) > 1:
         print(f"\nper-page cost, {sizes[-1]} vs {sizes[0]} pages (1.0 = linear):")
         for name in STEPS:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +16,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+
+from bench import TRASH  # noqa: E402
 
 from lingopress import set_up_process  # noqa: E402
 from lingopress.build import build_site  # noqa: E402
@@ -36,7 +37,8 @@ def _build(config: Config, force: bool = False) -> str:
 
 
 def _full(config: Config) -> str:
-    """A build into an empty build/ (the old one is moved aside before the clock starts)."""
+    """A build into an empty build/ (the old one is moved into the trash before the clock
+    starts)."""
     return _build(config)
 
 
@@ -118,22 +120,22 @@ def main() -> None:
     stage, root = sys.argv[1], Path(sys.argv[2])
     set_up_process()  # as the invoke tasks do once their modules are imported
     config = load_config(root)
-    old_build = None
     if stage == "build" and config.build_dir.exists():
-        # The last build is moved aside and removed once the clock has stopped. Removing tens of
-        # thousands of files just before making as many would time the file system too: ext4
-        # without a journal (as on some cloud machines) skips inodes freed in the last minute
-        # when it allocates new ones: right after 'rm -rf build', a build of 10,000 pages took about
-        # 4 s longer on such a machine.
-        old_build = config.build_dir.with_name(f".bench-old-build-{os.getpid()}")
-        config.build_dir.rename(old_build)
+        # The last build is moved into the trash, which the benchmark scripts empty when they are
+        # done (see bench.py's empty_trash). Removing tens of thousands of files within a
+        # minute or so of making as many would time the file system too: ext4 without a journal
+        # (as on some cloud machines) passes over every inode freed in the last 60 s (360 s
+        # while its inode table is not yet written back) each time it allocates a new one.
+        # Here, a serial build of 1,000 pages spent 1.9 to 4.4 s in the kernel right after the
+        # last one was deleted, and 0.3 s with nothing deleted for minutes.
+        trash = root.resolve().parent / TRASH
+        trash.mkdir(exist_ok=True)
+        config.build_dir.rename(trash / f"{root.name}-{os.getpid()}-{time.time_ns()}")
     if stage == "extract":
         (config.build_dir / EXTRACT_CACHE).unlink(missing_ok=True)
     start = time.perf_counter()
     outcome = STAGES[stage](config)
     seconds = time.perf_counter() - start
-    if old_build is not None:
-        shutil.rmtree(old_build, ignore_errors=True)
     pages = None
     if isinstance(outcome, tuple):  # a stage that times a part of what it does
         note, seconds, pages = outcome

@@ -14,12 +14,14 @@ Each run times, in this order:
 - the MO writer on the 52,548-message corpus catalog, every entry translated (target: 1 s);
 - GNU ``msgfmt`` on the same catalog: a gauge of the machine's speed at that moment (the
   corpus README gives 0.48 s on its reference machine);
+- Python-Markdown rendering the 242 documents of the corpus: the same kind of gauge, for Python
+  code (the corpus README gives 0.75 s);
 - how many cores' worth of work two processes get at that moment (see :func:`_cores`): on a
   virtual machine whose two cores may share one physical core, the other gauge.
 
 A machine whose speed changes from minute to minute gives a spread of times, not one figure:
-the runs are interleaved so that every target sees the same phases. The pause between runs
-keeps a full build from starting within a minute of the last one's removal (see stage.py).
+the runs are interleaved so that every target sees the same phases. Nothing is deleted until
+the last run is done: what is replaced goes into the trash (see stage.py).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import REPO, SHARED, complete_catalog, site, step
+from bench import REPO, SHARED, TRASH, complete_catalog, empty_trash, site, step
 
 TARGETS: dict[str, float | None] = {
     "full build, 10,000 pages": 30.0,
@@ -42,6 +44,7 @@ TARGETS: dict[str, float | None] = {
     "invoke build, this site": 1.0,
     "MO writer, 52,548 messages": 1.0,
     "msgfmt, same catalog (gauge)": None,
+    "Python-Markdown, corpus (gauge)": None,
     "cores (gauge)": None,
 }
 UNITS = {"cores (gauge)": "x"}
@@ -79,7 +82,9 @@ def _seed_copy(workdir: Path) -> Path:
     """This repository's site (configuration, tasks, articles, catalogs, glossary) in a folder of
     its own, with nothing built, so that building it leaves the repository's build/ alone."""
     copy = workdir / "seed-site"
-    shutil.rmtree(copy, ignore_errors=True)
+    if copy.exists():
+        (workdir / TRASH).mkdir(exist_ok=True)
+        copy.rename(workdir / TRASH / f"seed-site-{time.time_ns()}")
     copy.mkdir(parents=True)
     for name in ("pyproject.toml", "tasks.py"):
         shutil.copy(REPO / name, copy / name)
@@ -103,10 +108,26 @@ def _mo_writer(catalog: Path) -> float:
     return float(result.stdout.strip())
 
 
+def _markdown_gauge(corpus: Path) -> float:
+    """Seconds Python-Markdown takes to render the corpus's Markdown documents, read beforehand,
+    in a fresh interpreter (imports not counted)."""
+    code = (
+        "import pathlib, sys, time, markdown\n"
+        "docs = [p.read_text('utf-8') for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.md'))]\n"
+        "start = time.perf_counter()\n"
+        "for doc in docs: markdown.markdown(doc)\n"
+        "print(time.perf_counter() - start)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(corpus / "markdown")], check=True, capture_output=True, text=True
+    )
+    return float(result.stdout.strip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="how many times to time each target")
-    parser.add_argument("--pause", type=float, default=60, help="seconds between runs")
+    parser.add_argument("--pause", type=float, default=20, help="seconds between runs")
     parser.add_argument("--corpus", type=Path, default=SHARED, help="the shared corpus folder")
     parser.add_argument(
         "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lingopress-bench"
@@ -125,10 +146,12 @@ def main() -> None:
         "msgfmt, same catalog (gauge)": lambda: _wall(
             ["msgfmt", "-o", os.devnull, str(catalog)], args.workdir
         ),
+        "Python-Markdown, corpus (gauge)": lambda: _markdown_gauge(args.corpus),
         "cores (gauge)": _cores,
     }
     times: dict[str, list[float]] = {name: [] for name in TARGETS}
     print(f"lingopress speed targets: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    empty_trash(args.workdir, settle=True)  # left by a series that was stopped
     for run in range(1, args.runs + 1):
         if run > 1:
             time.sleep(args.pause)
@@ -136,11 +159,12 @@ def main() -> None:
             times[name].append(timer())
         shown = " | ".join(f"{name} {times[name][-1]:.2f} {UNITS.get(name, 's')}" for name in TARGETS)
         print(f"  run {run}: {shown}", flush=True)
-    print(f"\n{'':<30} {'median':>8} {'lowest':>8} {'highest':>8}  target")
+    empty_trash(args.workdir, settle=False)
+    print(f"\n{'':<32} {'median':>8} {'lowest':>8} {'highest':>8}  target")
     for name, limit in TARGETS.items():
         seen = times[name]
         met = "" if limit is None else f"  {limit:g} s: met in {sum(t <= limit for t in seen)} of {len(seen)}"
-        print(f"{name:<30} {statistics.median(seen):8.2f} {min(seen):8.2f} {max(seen):8.2f}{met}")
+        print(f"{name:<32} {statistics.median(seen):8.2f} {min(seen):8.2f} {max(seen):8.2f}{met}")
     missed = [
         run
         for run in range(args.runs)
