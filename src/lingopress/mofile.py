@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 
 from lingopress.pofile import Catalog, Message
 
@@ -28,7 +29,6 @@ __all__ = ["hashpjw", "mo_bytes", "mo_entries", "mo_layout"]
 
 _MAGIC = 0x950412DE
 _LOW28 = 0x0FFFFFFF
-_LOW32 = 0xFFFFFFFF
 _VECTOR_THRESHOLD = 200_000
 """Total key bytes above which hashing goes through numpy (whose import costs ~0.1 s)."""
 _POT_DATE_RE = re.compile(r"(?:^|(?<=\n))POT-Creation-Date:[^\n]*(?:\n|$)")
@@ -42,9 +42,9 @@ def mo_entries(catalog: Catalog) -> list[tuple[bytes, bytes]]:
         # msgfmt drops this line so that regenerating a template does not change the MO file.
         entries.append((b"", _POT_DATE_RE.sub("", header, count=1).encode("utf-8")))
     for message in catalog.messages:
-        if message.translated:
+        if "fuzzy" not in message.flags and all(message.msgstr):  # Message.translated, inline
             entries.append((_key(message), "\0".join(message.msgstr).encode("utf-8")))
-    entries.sort(key=lambda kv: kv[0])
+    entries.sort(key=itemgetter(0))
     return entries
 
 
@@ -79,36 +79,42 @@ def hashpjw(data: bytes) -> int:
 
 
 def _hashes_vectorized(keys: Sequence[bytes]) -> list[int]:
-    """:func:`hashpjw` of every key: one numpy step per byte position, over the keys that long."""
+    """:func:`hashpjw` of every key: one numpy step per byte position, over the keys that long.
+
+    In 32-bit lanes: the bits a carry puts above bit 31 never reach the lower ones again."""
     import numpy as np
 
     heads = [key.split(b"\0", 1)[0] for key in keys]
-    lengths = np.fromiter((len(h) for h in heads), dtype=np.int64, count=len(heads))
-    starts = np.zeros(len(heads), dtype=np.int64)
-    if len(heads) > 1:
+    count = len(heads)
+    lengths = np.fromiter(map(len, heads), dtype=np.int64, count=count)
+    starts = np.zeros(count, dtype=np.int64)
+    if count > 1:
         np.cumsum(lengths[:-1], out=starts[1:])
-    data = np.frombuffer(b"".join(heads), dtype=np.uint8).astype(np.uint64)
+    data = np.frombuffer(b"".join(heads), dtype=np.uint8)
     order = np.argsort(-lengths, kind="stable")
-    sorted_lengths = lengths[order]
-    sorted_starts = starts[order]
-    hval = np.zeros(len(heads), dtype=np.uint64)
-    # Keys still running at position j are a prefix of the longest-first order.
-    active = len(heads)
-    four, shift = np.uint64(4), np.uint64(28)
-    low, low32 = np.uint64(_LOW28), np.uint64(_LOW32)
-    longest = int(sorted_lengths[0]) if len(heads) else 0
-    for j in range(longest):
-        while active and sorted_lengths[active - 1] <= j:
+    remaining = lengths[order].tolist()
+    # Where each key's next byte is, longest key first: the keys still running at position j
+    # are a prefix of that order.
+    where = starts[order]
+    hval = np.zeros(count, dtype=np.uint32)
+    high = np.empty(count, dtype=np.uint32)
+    low = np.uint32(_LOW28)
+    active = count
+    for j in range(remaining[0] if count else 0):
+        while remaining[active - 1] <= j:
             active -= 1
-        h = hval[:active]
-        h <<= four
-        h += data[sorted_starts[:active] + j]
-        h &= low32
-        h ^= (h >> shift) << four
+        h, g, w = hval[:active], high[:active], where[:active]
+        h <<= 4
+        h += data[w]
+        w += 1
+        # hval ^= g >> 24; hval ^= g, where g holds bits 28-31.
+        np.right_shift(h, 28, out=g)
+        g <<= 4
+        h ^= g
         h &= low
     result = np.empty_like(hval)
     result[order] = hval
-    return [int(v) for v in result]
+    return result.tolist()
 
 
 def _hashes(keys: Sequence[bytes], vector_threshold: int = _VECTOR_THRESHOLD) -> list[int]:
@@ -150,11 +156,15 @@ def mo_layout(entries: Sequence[tuple[bytes, bytes]], vector_threshold: int = _V
     data_offset = hash_offset + 4 * hash_size
     # (length, offset) of every key, then of every value; the strings follow the hash table,
     # each with its NUL.
-    lengths = [len(key) for key, _ in entries] + [len(value) for _, value in entries]
-    offsets = list(accumulate((length + 1 for length in lengths), initial=data_offset))
-    tables = array.array("I", [x for pair in zip(lengths, offsets[:-1], strict=True) for x in pair])
+    keys = [key for key, _ in entries]
+    values = [value for _, value in entries]
+    lengths = [*map(len, keys), *map(len, values)]
+    pairs = [0] * (2 * len(lengths))
+    pairs[0::2] = lengths
+    pairs[1::2] = accumulate((length + 1 for length in lengths[:-1]), initial=data_offset) if n else []
+    tables = array.array("I", pairs)
     slots = [0] * hash_size
-    for i, hval in enumerate(_hashes([key for key, _ in entries], vector_threshold)):
+    for i, hval in enumerate(_hashes(keys, vector_threshold), 1):
         idx = hval % hash_size
         if slots[idx]:
             incr = 1 + hval % (hash_size - 2)
@@ -162,7 +172,7 @@ def mo_layout(entries: Sequence[tuple[bytes, bytes]], vector_threshold: int = _V
                 idx += incr
                 if idx >= hash_size:
                     idx -= hash_size
-        slots[idx] = i + 1
+        slots[idx] = i
     table = array.array("I", slots)
     if sys.byteorder != "little":
         tables.byteswap()
@@ -172,9 +182,9 @@ def mo_layout(entries: Sequence[tuple[bytes, bytes]], vector_threshold: int = _V
             struct.pack("<7I", _MAGIC, 0, n, orig_offset, trans_offset, hash_size, hash_offset),
             tables.tobytes(),
             table.tobytes(),
-            b"\0".join(key for key, _ in entries),
+            b"\0".join(keys),
             b"\0" if n else b"",
-            b"\0".join(value for _, value in entries),
+            b"\0".join(values),
             b"\0" if n else b"",
         ]
     )
