@@ -2,6 +2,9 @@
 wall time (imports excluded) and peak memory (main process, largest worker).
 
     python benchmarks/stage.py STAGE SITE_ROOT
+
+The ``build`` stage moves the site's last build into ``.bench-trash`` next to the site, which
+bench.py and targets.py empty when they are done; run on its own, delete that folder yourself.
 """
 
 from __future__ import annotations
