@@ -30,7 +30,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TRASH = ".bench-trash"
-"""Folder, next to the sites, where stage.py moves the build that a full build replaces."""
+"""Folder, next to the sites, of what the benchmarks replace (see :func:`to_trash`)."""
+SETTLE = 370.0
+"""Seconds the file system can be slower to make files after many were deleted: ext4 passes over
+an inode freed in the last 60 s, or 360 s while the block that holds it is not yet written back,
+and making new files in that block keeps it from being written back (see stage.py)."""
 SHARED = REPO.parent / "shared" / "corpus"
 STEPS = [
     "extract",
@@ -60,14 +64,16 @@ def step(name: str, root: Path) -> dict[str, Any]:
     return data
 
 
-SETTLE = 370.0
-"""Seconds the file system can be slower to make files after many were deleted: ext4 passes over
-an inode freed in the last 60 s, or 360 s while the block that holds it is not yet written back,
-and making new files in that block keeps it from being written back (see stage.py)."""
+def to_trash(path: Path, workdir: Path) -> None:
+    """Move ``path`` into ``workdir``'s trash, under a name of its own, instead of deleting it
+    while anything is timed (see stage.py)."""
+    trash = workdir / TRASH
+    trash.mkdir(exist_ok=True)
+    path.rename(trash / f"{path.parent.name}-{path.name}-{time.time_ns()}")
 
 
 def empty_trash(workdir: Path, settle: bool) -> None:
-    """Delete the builds that full builds moved into the trash (see stage.py). ``settle``: then
+    """Delete what :func:`to_trash` moved into the trash. ``settle``: then
     wait until the file system no longer passes over their inodes, before anything is timed."""
     trash = workdir / TRASH
     if not trash.is_dir():

@@ -10,7 +10,6 @@ bench.py and targets.py empty when they are done; run on its own, delete that fo
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from bench import TRASH  # noqa: E402
+from bench import to_trash  # noqa: E402
 
 from lingopress import set_up_process  # noqa: E402
 from lingopress.build import build_site  # noqa: E402
@@ -131,9 +130,7 @@ def main() -> None:
         # while its inode table is not yet written back) each time it allocates a new one.
         # Here, a serial build of 1,000 pages spent 1.9 to 4.4 s in the kernel right after the
         # last one was deleted, and 0.3 s with nothing deleted for minutes.
-        trash = root.resolve().parent / TRASH
-        trash.mkdir(exist_ok=True)
-        config.build_dir.rename(trash / f"{root.name}-{os.getpid()}-{time.time_ns()}")
+        to_trash(config.build_dir, root.resolve().parent)
     if stage == "extract":
         (config.build_dir / EXTRACT_CACHE).unlink(missing_ok=True)
     start = time.perf_counter()

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import REPO, SHARED, TRASH, complete_catalog, empty_trash, site, step
+from bench import REPO, SHARED, complete_catalog, empty_trash, site, step, to_trash
 
 TARGETS: dict[str, float | None] = {
     "full build, 10,000 pages": 30.0,
@@ -83,8 +83,7 @@ def _seed_copy(workdir: Path) -> Path:
     its own, with nothing built, so that building it leaves the repository's build/ alone."""
     copy = workdir / "seed-site"
     if copy.exists():
-        (workdir / TRASH).mkdir(exist_ok=True)
-        copy.rename(workdir / TRASH / f"seed-site-{time.time_ns()}")
+        to_trash(copy, workdir)
     copy.mkdir(parents=True)
     for name in ("pyproject.toml", "tasks.py"):
         shutil.copy(REPO / name, copy / name)

@@ -574,3 +574,16 @@ def test_read_file_reads_a_whole_file_and_nothing_else(tmp_path: Path) -> None:
     assert read_file(tmp_path) is None  # a folder
     assert read_file(tmp_path / "missing.po") is None
     assert read_file(large / "below") is None  # a file taken for a folder
+
+
+def test_read_file_goes_on_after_a_read_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read may give fewer bytes than asked (over 2 GB at once on Linux, or on some file
+    systems): the file is read to its end all the same."""
+    import lingopress.buildcache as buildcache_module
+
+    path = tmp_path / "large.po"
+    path.write_bytes(bytes(range(256)) * 400)
+    real_read = os.read
+    monkeypatch.setattr(buildcache_module.os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
+    fact, data = read_file(path) or pytest.fail("not read")
+    assert data == path.read_bytes() and fact[2] == digest_bytes(data)

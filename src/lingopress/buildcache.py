@@ -65,13 +65,14 @@ def read_file(path: str | Path) -> tuple[FileFact, bytes] | None:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             return None
-        want = st.st_size + 1  # one byte more: a file that grew since is read to its end
-        data = os.read(fd, want)
-        if len(data) == want:
-            pieces = [data]
-            while piece := os.read(fd, 1 << 20):
-                pieces.append(piece)
-            data = b"".join(pieces)
+        # Read to its end: the first read asks for one byte more than its size (a file that grew
+        # since, or a read cut short, goes on), the last one finds the end.
+        pieces = []
+        want = st.st_size + 1
+        while piece := os.read(fd, want):
+            pieces.append(piece)
+            want = 1 << 20
+        data = b"".join(pieces)
     finally:
         os.close(fd)
     return (st.st_size, st.st_mtime_ns, digest_bytes(data)), data

@@ -42,7 +42,7 @@ def mo_entries(catalog: Catalog) -> list[tuple[bytes, bytes]]:
         # msgfmt drops this line so that regenerating a template does not change the MO file.
         entries.append((b"", _POT_DATE_RE.sub("", header, count=1).encode("utf-8")))
     for message in catalog.messages:
-        if "fuzzy" not in message.flags and all(message.msgstr):  # Message.translated, inline
+        if message.translated:
             entries.append((_key(message), "\0".join(message.msgstr).encode("utf-8")))
     entries.sort(key=itemgetter(0))
     return entries
@@ -160,8 +160,9 @@ def mo_layout(entries: Sequence[tuple[bytes, bytes]], vector_threshold: int = _V
     values = [value for _, value in entries]
     lengths = [*map(len, keys), *map(len, values)]
     pairs = [0] * (2 * len(lengths))
+    offsets = list(accumulate((length + 1 for length in lengths), initial=data_offset))
     pairs[0::2] = lengths
-    pairs[1::2] = accumulate((length + 1 for length in lengths[:-1]), initial=data_offset) if n else []
+    pairs[1::2] = offsets[:-1]
     tables = array.array("I", pairs)
     slots = [0] * hash_size
     for i, hval in enumerate(_hashes(keys, vector_threshold), 1):
