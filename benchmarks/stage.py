@@ -124,12 +124,10 @@ def main() -> None:
     config = load_config(root)
     if stage == "build" and config.build_dir.exists():
         # The last build is moved into the trash, which the benchmark scripts empty when they are
-        # done (see bench.py's empty_trash). Removing tens of thousands of files within a
-        # minute or so of making as many would time the file system too: ext4 without a journal
-        # (as on some cloud machines) passes over every inode freed in the last 60 s (360 s
-        # while its inode table is not yet written back) each time it allocates a new one.
-        # Here, a serial build of 1,000 pages spent 1.9 to 4.4 s in the kernel right after the
-        # last one was deleted, and 0.3 s with nothing deleted for minutes.
+        # done: removing tens of thousands of files shortly before making as many would time the
+        # file system too (see bench.SETTLE). Here, a serial build of 1,000 pages spent 1.9 to
+        # 4.4 s in the kernel right after the last one was deleted, and 0.3 s with nothing
+        # deleted for minutes.
         to_trash(config.build_dir, root.resolve().parent)
     if stage == "extract":
         (config.build_dir / EXTRACT_CACHE).unlink(missing_ok=True)

@@ -164,15 +164,11 @@ def main() -> None:
         seen = times[name]
         met = "" if limit is None else f"  {limit:g} s: met in {sum(t <= limit for t in seen)} of {len(seen)}"
         print(f"{name:<32} {statistics.median(seen):8.2f} {min(seen):8.2f} {max(seen):8.2f}{met}")
-    missed = [
-        run
-        for run in range(args.runs)
-        if any(limit is not None and times[name][run] > limit for name, limit in TARGETS.items())
-    ]
-    for run in missed:
-        names = ", ".join(n for n, limit in TARGETS.items() if limit is not None and times[n][run] > limit)
-        gauges = ", ".join(f"{n} {times[n][run]:.2f}" for n, limit in TARGETS.items() if limit is None)
-        print(f"run {run + 1} missed: {names} ({gauges})")
+    for run in range(args.runs):
+        missed = [n for n, limit in TARGETS.items() if limit is not None and times[n][run] > limit]
+        if missed:
+            gauges = ", ".join(f"{n} {times[n][run]:.2f}" for n, limit in TARGETS.items() if limit is None)
+            print(f"run {run + 1} missed: {', '.join(missed)} ({gauges})")
 
 
 if __name__ == "__main__":
