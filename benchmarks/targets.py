@@ -1,7 +1,7 @@
 """The speed targets, timed in repeated, interleaved runs: the median, the range, and how many
 runs meet each target.
 
-    python benchmarks/targets.py [--runs 10] [--pause 60] [--corpus PATH] [--workdir DIR]
+    python benchmarks/targets.py [--runs 10] [--pause 20] [--warmup 1] [--corpus PATH] [--workdir DIR]
 
 Each run times, in this order:
 
@@ -22,6 +22,12 @@ Each run times, in this order:
 A machine whose speed changes from minute to minute gives a spread of times, not one figure:
 the runs are interleaved so that every target sees the same phases. Nothing is deleted until
 the last run is done: what is replaced goes into the trash (see stage.py).
+
+The timed runs follow a warm-up run that is not counted, as with hyperfine's ``--warmup``:
+this machine's page cache shrinks by itself while it is idle (by about 0.4 MB a second, seen
+in ``/proc/meminfo``), so after the pause that follows emptying the trash, the first run
+reads part of each site's files from the disk. An extraction of the 250 articles took 0.96 s
+right after the page cache was dropped, and 0.32-0.36 s with the files cached.
 """
 
 from __future__ import annotations
@@ -127,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="how many times to time each target")
     parser.add_argument("--pause", type=float, default=20, help="seconds between runs")
+    parser.add_argument("--warmup", type=int, default=1, help="runs before the timed ones, not counted")
     parser.add_argument("--corpus", type=Path, default=SHARED, help="the shared corpus folder")
     parser.add_argument(
         "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lingopress-bench"
@@ -151,6 +158,10 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in TARGETS}
     print(f"lingopress speed targets: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     empty_trash(args.workdir, settle=True)  # left by a series that was stopped
+    for run in range(1, args.warmup + 1):
+        shown = " | ".join(f"{name} {timer():.2f}" for name, timer in timers.items())
+        print(f"  warm-up {run}, not counted: {shown}", flush=True)
+        time.sleep(args.pause)
     for run in range(1, args.runs + 1):
         if run > 1:
             time.sleep(args.pause)
