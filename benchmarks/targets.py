@@ -158,17 +158,17 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in TARGETS}
     print(f"lingopress speed targets: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     empty_trash(args.workdir, settle=True)  # left by a series that was stopped
-    for run in range(1, args.warmup + 1):
-        shown = " | ".join(f"{name} {timer():.2f}" for name, timer in timers.items())
-        print(f"  warm-up {run}, not counted: {shown}", flush=True)
-        time.sleep(args.pause)
-    for run in range(1, args.runs + 1):
-        if run > 1:
+    for run in range(args.warmup + args.runs):
+        if run:
             time.sleep(args.pause)
-        for name, timer in timers.items():
-            times[name].append(timer())
-        shown = " | ".join(f"{name} {times[name][-1]:.2f} {UNITS.get(name, 's')}" for name in TARGETS)
-        print(f"  run {run}: {shown}", flush=True)
+        seen = {name: timer() for name, timer in timers.items()}
+        shown = " | ".join(f"{name} {seen[name]:.2f} {UNITS.get(name, 's')}" for name in TARGETS)
+        if run < args.warmup:
+            print(f"  warm-up {run + 1}, not counted: {shown}", flush=True)
+            continue
+        for name, value in seen.items():
+            times[name].append(value)
+        print(f"  run {run - args.warmup + 1}: {shown}", flush=True)
     empty_trash(args.workdir, settle=False)
     print(f"\n{'':<32} {'median':>8} {'lowest':>8} {'highest':>8}  target")
     for name, limit in TARGETS.items():
