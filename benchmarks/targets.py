@@ -139,6 +139,8 @@ def main() -> None:
         "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lingopress-bench"
     )
     args = parser.parse_args()
+    if args.runs < 1 or args.warmup < 0 or args.pause < 0:
+        parser.error("--runs must be at least 1, --warmup and --pause at least 0")
     args.workdir.mkdir(parents=True, exist_ok=True)
     large, _ = site(args.workdir, 10_000, 9, args.corpus / "markdown")
     small, _ = site(args.workdir, 2_500, 9, args.corpus / "markdown")
