@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
+from lingopress.files import project_writes, write_all, write_atomic
 from lingopress.mofile import mo_bytes
 from lingopress.parallel import map_chunks
 from lingopress.pofile import (
@@ -20,7 +21,6 @@ from lingopress.pofile import (
     parse_po_bytes,
     read_po,
     read_po_bytes,
-    write_atomic,
 )
 
 if TYPE_CHECKING:
@@ -190,9 +190,10 @@ def update_project(
     """Merge every POT into the PO files of ``locales``, creating missing ones.
 
     Every file is read and merged before anything is written, so a broken PO file
-    stops the update with nothing half done.
+    stops the update with nothing half done; the files are read and written under the project
+    lock, and written all or none (:func:`lingopress.files.write_all`).
     """
-    with bulk_allocation():
+    with project_writes(config, "invoke update"), bulk_allocation():
         return _update_project(config, locales, fuzzy_matching, purge_obsolete)
 
 
@@ -240,14 +241,17 @@ def _update_project(
     finally:
         _update_state = None
     # Every file was read and merged: now write.
+    changes = []
     for (name, domain), (created, summary, data) in zip(files, merged, strict=True):
         path = config.po_path(name, domain)
         rel = config.relative(path)
         if created:
             report.created.append(rel)
         report.files[rel] = summary
-        if data is not None and write_atomic(path, data):
+        if data is not None:
+            changes.append((path, data))
             report.written.append(rel)
+    write_all(changes, config.locales_dir, display=config.relative)
     return report
 
 
@@ -294,7 +298,10 @@ def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
         catalog = read_locale_po(config, name, domain)
         path = config.mo_path(name, domain)
         written.append(
-            path if catalog is not None and write_atomic(path, mo_bytes(catalog), durable=False) else None
+            path
+            if catalog is not None
+            and write_atomic(path, mo_bytes(catalog), durable=False, display=config.relative(path))
+            else None
         )
     return written
 
@@ -302,9 +309,10 @@ def _compile_files(files: list[tuple[str, str]]) -> list[Path | None]:
 def compile_project(config: Config, locales: list[str]) -> list[Path]:
     """Write ``build/locale/<lang>/LC_MESSAGES/<domain>.mo`` for every PO file; returns those written."""
     global _compile_config
-    files = [(name, domain) for name in locales for domain in domains(config)]
-    _compile_config = config
-    try:
-        return [path for path in map_chunks(_compile_files, files, _POOL_MIN_FILES) if path is not None]
-    finally:
-        _compile_config = None
+    with project_writes(config, "invoke compile"):
+        files = [(name, domain) for name in locales for domain in domains(config)]
+        _compile_config = config
+        try:
+            return [path for path in map_chunks(_compile_files, files, _POOL_MIN_FILES) if path is not None]
+        finally:
+            _compile_config = None

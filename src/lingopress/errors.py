@@ -7,7 +7,8 @@ The tree is shallow::
     ├── SourceError          an article: front matter, values, Markdown structure
     ├── CatalogError         a PO/POT/MO file: syntax, encoding, header
     ├── GlossaryError        a glossary/<locale>.csv file
-    └── TemplateError        a site template
+    ├── TemplateError        a site template
+    └── WriteError           a file that cannot be written (full disk): left as it was
 
 Findings about translation content (untranslated, placeholder mismatch, ...)
 are not exceptions but :class:`lingopress.checks.Diagnostic` values.
@@ -53,3 +54,19 @@ class GlossaryError(LingopressError):
 
 class TemplateError(LingopressError):
     """A site template cannot be loaded or rendered."""
+
+
+class WriteError(LingopressError, OSError):
+    """A file cannot be written (a full disk, no permission); it was left as it was.
+
+    Also an :class:`OSError`, so that code which shrugs off a failed write of a cache still does.
+    """
+
+    def __init__(self, path: str | Path, reason: str, code: int | None = None):
+        super().__init__(f"cannot write: {reason}", path)
+        self.errno = code
+        self.strerror = reason
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Made again from its own arguments when it comes back from a worker process.
+        return (type(self), (self.path, self.strerror, self.errno), self.__dict__)

@@ -25,8 +25,9 @@ from lingopress.buildcache import (
 )
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
+from lingopress.files import holds, project_writes, write_all
 from lingopress.parallel import map_chunks
-from lingopress.pofile import Catalog, Message, format_po, write_atomic
+from lingopress.pofile import Catalog, Message, format_po
 from lingopress.segment import BodySegmenter, ParsedBody, Segment
 from lingopress.source import Article, find_articles, read_article
 from lingopress.values import format_value, tokenize
@@ -372,7 +373,10 @@ def pot_plan(
     if isinstance(source, Plan):
         return source
     if source is None:
-        return _plan_anew(config, remember)
+        if not remember:  # a question: no file is written, no lock is taken
+            return _plan_anew(config, False)
+        with project_writes(config, "invoke extract"):  # it writes the cache under build/
+            return _plan_anew(config, True)
     catalogs, known = (source.catalogs, source.planned) if isinstance(source, Extraction) else (source, {})
     return Plan(
         {
@@ -483,15 +487,21 @@ def stale_pots(
 def write_pots(
     config: Config, extraction: Extraction | dict[str, Catalog] | Plan | None = None
 ) -> list[Path]:
-    """Write every POT that changed (atomically); remove POTs of deleted articles."""
-    written = []
-    planned = pot_plan(config, extraction)
-    for path, text in planned.items():
-        if text is not None and write_atomic(path, text.encode("utf-8")):
-            written.append(path)
-    known = set(planned)
-    for path in sorted(config.locales_dir.glob("*.pot")):
-        if path not in known:
-            path.unlink()
-            written.append(path)
+    """Write every POT that changed (all or none: :func:`lingopress.files.write_all`); remove
+    POTs of deleted articles. Under the project lock; a plan made before it (``extraction``)
+    is still right to write, since only the sources decide what a POT file holds."""
+    with project_writes(config, "invoke extract"):
+        planned = pot_plan(config, extraction)
+        changes = []
+        for path, text in planned.items():
+            data = None if text is None else text.encode("utf-8")
+            if data is not None and not holds(path, data):
+                changes.append((path, data))
+        write_all(changes, config.locales_dir, display=config.relative)
+        written = [path for path, _ in changes]
+        known = set(planned)
+        for path in sorted(config.locales_dir.glob("*.pot")):
+            if path not in known:
+                path.unlink()
+                written.append(path)
     return written

@@ -27,8 +27,9 @@ from lingopress.catalogs import domains, locale_catalog, read_locale_po, read_po
 from lingopress.checks import markup_problems, placeholder_problems
 from lingopress.config import Config
 from lingopress.errors import CatalogError
+from lingopress.files import project_writes, write_all
 from lingopress.merge import match_fuzzy
-from lingopress.pofile import Catalog, Message, read_po, save_po
+from lingopress.pofile import Catalog, Message, format_po, read_po
 from lingopress.segment import collapse
 
 __all__ = ["FileReport", "ImportReport", "Rejection", "import_files"]
@@ -229,7 +230,19 @@ def _import_one(
 def import_files(
     config: Config, files: list[Path], *, locale: str | None = None, dry_run: bool = False
 ) -> ImportReport:
-    """Import translator PO ``files`` into the project's PO files; write them unless ``dry_run``."""
+    """Import translator PO ``files`` into the project's PO files; write them unless ``dry_run``.
+
+    The project's files are read and written under the project lock, so no other task writes
+    them in between, and written all or none (:func:`lingopress.files.write_all`). A dry run
+    writes nothing and takes no lock.
+    """
+    if dry_run:
+        return _import_files(config, files, locale, dry_run=True)
+    with project_writes(config, "invoke import"):
+        return _import_files(config, files, locale, dry_run=False)
+
+
+def _import_files(config: Config, files: list[Path], locale: str | None, dry_run: bool) -> ImportReport:
     if locale is not None:
         config.locale(locale)  # a configured locale, or a ConfigError
     templates = {name: read_pot(config, name) for name in domains(config)}
@@ -289,11 +302,14 @@ def import_files(
                 fields = projects[key].header_fields()
                 fields["Last-Translator"] = last
                 projects[key].set_header_fields(fields)
+    writes = []
     for key in sorted(changed):
         catalog = projects[key]
         touch_revision(catalog)
         path = config.po_path(*key)
         report.written.append(config.relative(path))
         if not dry_run:
-            save_po(path, catalog)
+            writes.append((path, format_po(catalog).encode("utf-8")))
+    if writes:
+        write_all(writes, config.locales_dir, display=config.relative)
     return report

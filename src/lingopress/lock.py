@@ -7,11 +7,16 @@ write a catalog from a copy read before another task's write.
 
 The lock is an advisory ``flock`` on ``build/.cache/lock``: the kernel releases it when its
 holder exits, however it exits (a killed task leaves no stale lock behind). The file holds the
-holder's task name and process id, for the message of whoever waits.
+holder's task name and process id, for the message of whoever waits. A lock file removed while
+a task waits (``rm -rf build``) is not trusted: the task locks the new one.
+
+The lock is held per process, not per thread: a task that calls another (build calls compile)
+keeps it, and so do the worker processes it forks, which share its open lock file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sys
@@ -23,7 +28,7 @@ from typing import TextIO
 
 from lingopress.errors import LingopressError
 
-__all__ = ["DEFAULT_TIMEOUT", "lock_path", "project_lock"]
+__all__ = ["DEFAULT_TIMEOUT", "is_held", "lock_path", "project_lock"]
 
 DEFAULT_TIMEOUT = 600.0
 """Seconds a task waits for another one before it gives up."""
@@ -36,6 +41,29 @@ _held: dict[Path, int] = {}
 def lock_path(build_dir: Path) -> Path:
     """The lock file of the project whose build folder is ``build_dir``."""
     return build_dir / ".cache" / "lock"
+
+
+def is_held(build_dir: Path) -> bool:
+    """Whether this process (or the process that forked it) holds the project lock."""
+    return lock_path(build_dir).absolute() in _held
+
+
+def _shown(path: Path) -> str:
+    """``path`` as a message shows it: relative to the working folder when under it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd`` (not removed or replaced)."""
+    try:
+        named = path.stat()
+    except OSError:
+        return False
+    opened = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def _holder(fd: int) -> str:
@@ -67,38 +95,65 @@ def project_lock(
         finally:
             _held[path] -= 1
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        raise LingopressError(f"cannot open the project lock: {exc.strerror}", path) from exc
-    try:
-        deadline = time.monotonic() + timeout
-        said = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    deadline = time.monotonic() + timeout
+    said = False
+    while True:
+        fd = _open(path)
+        try:
+            if _acquire(fd, path, deadline, timeout, said, messages):
                 break
-            except BlockingIOError:
-                holder = _holder(fd)
-                if time.monotonic() >= deadline:
-                    raise LingopressError(
-                        f"the project is locked by {holder}; gave up after {timeout:g} s"
-                        " (if no other task runs, try again: the lock ends with its holder)",
-                        path,
-                    ) from None
-                if not said:
-                    print(f"waiting for {holder} to finish...", file=messages or sys.stderr, flush=True)
-                    said = True
-                time.sleep(_POLL)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{task} (pid {os.getpid()})\n".encode(), 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        # The lock file was removed or replaced while this task waited: lock the new one.
+        os.close(fd)
+        said = True
+    try:
+        with contextlib.suppress(OSError):  # only for the message of whoever waits (full disk)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{task} (pid {os.getpid()})\n".encode(), 0)
         _held[path] = 1
         try:
             yield
         finally:
             del _held[path]
-            os.ftruncate(fd, 0)
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _open(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise LingopressError(f"cannot open the project lock: {exc.strerror}", _shown(path)) from exc
+
+
+def _acquire(
+    fd: int, path: Path, deadline: float, timeout: float, said: bool, messages: TextIO | None
+) -> bool:
+    """Wait for the lock on ``fd`` until ``deadline``; False when, once it is taken, ``path``
+    turns out to be another file than the one locked."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            if time.monotonic() >= deadline:
+                raise LingopressError(
+                    f"the project is locked by {holder}; gave up after {timeout:g} s"
+                    " (if no other task runs, try again: the lock ends with its holder)",
+                    _shown(path),
+                ) from None
+            if not said:
+                print(f"waiting for {holder} to finish...", file=messages or sys.stderr, flush=True)
+                said = True
+            time.sleep(_POLL)
+            continue
+        if _same_file(fd, path):
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False

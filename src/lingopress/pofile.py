@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import codecs
 import gc
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lingopress.errors import CatalogError
+from lingopress.files import write_atomic
 from lingopress.linebreak import char_width, fill_lines
 
 __all__ = [
@@ -841,35 +840,6 @@ def _format_catalog(catalog: Catalog, width: int) -> str:
         if lines:
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""
-
-
-def write_atomic(path: str | Path, data: bytes, *, durable: bool = True) -> bool:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, fsync and rename.
-
-    Returns False (and touches nothing) when the file already holds exactly these bytes.
-    ``durable=False`` skips the fsync (still atomic): for build products, which can be
-    regenerated and number in the thousands.
-    """
-    target = Path(path)
-    try:
-        if target.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        Path(tmp).chmod(target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def save_po(path: str | Path, catalog: Catalog, width: int = PAGE_WIDTH) -> bool:
