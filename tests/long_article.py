@@ -11,6 +11,7 @@ from conftest import REPO, make_project
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.extract import write_pots
+from lingopress.files import write_atomic
 from lingopress.pofile import Catalog, Message, read_po, save_po
 
 LOCALES = ("de", "tr")
@@ -26,6 +27,7 @@ config = load_config(Path(root))
 if action == "update":
     from lingopress.catalogs import update_project
     from lingopress.extract import write_pots
+from lingopress.files import write_atomic
 
     write_pots(config)
     update_project(config, list(config.locales))
@@ -51,11 +53,12 @@ def paragraph(i: int) -> str:
 
 
 def write_article(config: Config, paragraphs: int, extra: list[str] | None = None) -> None:
-    """The article: ``paragraphs`` numbered paragraphs, then the ``extra`` ones."""
+    """The article: ``paragraphs`` numbered paragraphs, then the ``extra`` ones (written
+    atomically: a test that kills tasks does not kill the author's edit)."""
     path = config.source_dir / "sample.md"
     front = path.read_text("utf-8").split("+++")[1]
     body = [paragraph(i) for i in range(paragraphs)] + list(extra or [])
-    path.write_text("+++" + front + "+++\n\n" + "\n\n".join(body) + "\n", "utf-8")
+    write_atomic(path, ("+++" + front + "+++\n\n" + "\n\n".join(body) + "\n").encode("utf-8"))
 
 
 def make_long_project(target: Path, paragraphs: int) -> Config:
