@@ -27,7 +27,6 @@ config = load_config(Path(root))
 if action == "update":
     from lingopress.catalogs import update_project
     from lingopress.extract import write_pots
-from lingopress.files import write_atomic
 
     write_pots(config)
     update_project(config, list(config.locales))

@@ -313,8 +313,8 @@ def _concurrent_trials(tmp_path: Path, trials: int, seed: int) -> None:
                 )
             )
             time.sleep(rng.uniform(0, 0.3))
-        for command, process in zip(commands, processes, strict=True):
-            _, err = process.communicate(timeout=300)
+        errors = [process.communicate(timeout=300)[1] for process in processes]
+        for command, process, err in zip(commands, processes, errors, strict=True):
             assert process.returncode == 0, f"round {k}: {command[0]} failed: {err[-2000:]}"
         for name in LOCALES:
             found = translations(config, name)

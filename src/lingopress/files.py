@@ -154,7 +154,7 @@ def write_all(
     """
     journal = folder / JOURNAL
     if journal.exists():
-        roll_forward(folder)  # a group before this one, left by a kill: finished first
+        roll_forward(folder, display=display)  # a group before this one, left by a kill: finished first
     if len(files) == 1:
         path, data = files[0]
         write_atomic(path, data, display=None if display is None else display(path))
