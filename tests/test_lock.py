@@ -170,7 +170,7 @@ def test_a_lock_file_replaced_while_waiting_is_not_trusted(
     tmp_path: Path, holders: Callable[[Path, str], Holder]
 ) -> None:
     """A task waiting on a lock file that is removed (and made again by another task) does not
-    take the old file's lock: it waits for the holder of the new one."""
+    take the old file's lock: it waits for the holder of the new one, and says so."""
     build = tmp_path / "build"
     first = holders(build, "first task")
     said = io.StringIO()
@@ -195,6 +195,10 @@ def test_a_lock_file_replaced_while_waiting_is_not_trusted(
     second.release()
     waiter.join(timeout=30)
     assert outcome == ["after the second"]
+    assert said.getvalue() == (
+        f"waiting for first task (pid {first.pid}) to finish...\n"
+        f"waiting for second task (pid {second.pid}) to finish...\n"
+    )
 
 
 def test_a_full_disk_does_not_stop_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,8 @@ The package follows the flow of the data, one module per stage::
     segment    Article body -> Segments (one per block), and back to HTML
     linebreak  Unicode line-break opportunities, as GNU gettext wraps PO lines
     pofile     PO/POT text <-> Catalog (strict reader, GNU-layout writer, atomic writes)
+    lock       the project lock: one task at a time writes locales/ and build/
+    files      atomic writes, all-or-nothing groups of them (a journal), what a killed task left
     validate   Catalog -> Diagnostics on its structure (header, Language, Plural-Forms)
     extract    Articles and templates -> POT catalogs
     merge      POT + PO -> updated PO (exact, whitespace and fuzzy matching)

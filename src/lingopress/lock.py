@@ -34,6 +34,8 @@ DEFAULT_TIMEOUT = 600.0
 """Seconds a task waits for another one before it gives up."""
 
 _POLL = 0.05
+_ANONYMOUS = "another task"
+"""The holder, while it has not written its name yet."""
 _held: dict[Path, int] = {}
 """Locks this process holds, with their depth: a task that calls another keeps its lock."""
 
@@ -70,8 +72,8 @@ def _holder(fd: int) -> str:
     try:
         text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
     except OSError:
-        return "another task"
-    return text or "another task"
+        return _ANONYMOUS
+    return text or _ANONYMOUS
 
 
 @contextmanager
@@ -96,7 +98,7 @@ def project_lock(
             _held[path] -= 1
         return
     deadline = time.monotonic() + timeout
-    said = False
+    said: set[str] = set()
     while True:
         fd = _open(path)
         try:
@@ -107,7 +109,6 @@ def project_lock(
             raise
         # The lock file was removed or replaced while this task waited: lock the new one.
         os.close(fd)
-        said = True
     try:
         with contextlib.suppress(OSError):  # only for the message of whoever waits (full disk)
             os.ftruncate(fd, 0)
@@ -133,10 +134,11 @@ def _open(path: Path) -> int:
 
 
 def _acquire(
-    fd: int, path: Path, deadline: float, timeout: float, said: bool, messages: TextIO | None
+    fd: int, path: Path, deadline: float, timeout: float, said: set[str], messages: TextIO | None
 ) -> bool:
-    """Wait for the lock on ``fd`` until ``deadline``; False when, once it is taken, ``path``
-    turns out to be another file than the one locked."""
+    """Wait for the lock on ``fd`` until ``deadline``, telling whom for (once per holder, kept
+    in ``said``); False when, once it is taken, ``path`` turns out to be another file than the
+    one locked."""
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -148,9 +150,9 @@ def _acquire(
                     " (if no other task runs, try again: the lock ends with its holder)",
                     _shown(path),
                 ) from None
-            if not said:
+            if holder not in said and not (said and holder == _ANONYMOUS):
                 print(f"waiting for {holder} to finish...", file=messages or sys.stderr, flush=True)
-                said = True
+                said.add(holder)
             time.sleep(_POLL)
             continue
         if _same_file(fd, path):
