@@ -14,6 +14,7 @@ from typing import Any
 import tomli
 
 from lingopress.errors import SourceError
+from lingopress.inputs import MAX_ARTICLE_BYTES, read_input
 from lingopress.values import Value, parse_value
 
 __all__ = ["Article", "find_articles", "parse_article", "read_article"]
@@ -77,8 +78,8 @@ def find_articles(source_dir: Path) -> list[Path]:
 
 def read_article(path: Path, display_path: str) -> Article:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        data = read_input(path, display_path, SourceError, MAX_ARTICLE_BYTES)
+    except FileNotFoundError as exc:
         raise SourceError(f"cannot read article: {exc.strerror}", display_path) from exc
     try:
         text = data.decode("utf-8")
