@@ -165,8 +165,7 @@ def template_catalog(config: Config) -> Catalog:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise TemplateError("not valid UTF-8", name, line) from exc
+            raise TemplateError("not valid UTF-8", name, data.count(b"\n", 0, exc.start) + 1) from exc
         try:
             found = list(
                 babel_extract(
