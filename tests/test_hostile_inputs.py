@@ -412,3 +412,9 @@ def test_invoke_serve_on_a_busy_port_exits_1(prepared: Path, busy_port: int) -> 
         f"cannot serve on 127.0.0.1:{busy_port}: the port is in use",
     )
     _refused(invoke(prepared, "serve", "--port", "99999"), "cannot serve on 127.0.0.1:99999")
+
+
+def test_a_fifo_article_stops_extract_by_name(project: Path) -> None:
+    """A FIFO named source/*.md is refused by name, neither read forever nor skipped in silence."""
+    os.mkfifo(project / "source" / "x.md")
+    _refused(invoke(project, "extract"), "source/x.md: not a regular file")

@@ -70,7 +70,8 @@ def find_articles(source_dir: Path) -> list[Path]:
     """The article files of a project, sorted (templates and static files live in sub-folders)."""
     try:
         # os.scandir, not Path.glob: a large site lists a thousand articles on every build.
-        entries = [e for e in os.scandir(source_dir) if e.name.endswith(".md") and e.is_file()]
+        # Not is_file(): a FIFO or device named *.md is refused when read, not skipped in silence.
+        entries = [e for e in os.scandir(source_dir) if e.name.endswith(".md") and not e.is_dir()]
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [source_dir / name for name in sorted(e.name for e in entries)]
