@@ -2,6 +2,7 @@
 
 The package follows the flow of the data, one module per stage::
 
+    inputs     reading input files: regular files of a bounded size only
     config     pyproject.toml [tool.lingopress] -> Config
     locales    locale names, BCP 47 tags, plural forms, text direction (CLDR)
     source     source/*.md -> Article (front matter, typed values, body)

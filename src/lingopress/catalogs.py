@@ -54,7 +54,8 @@ def read_pot(config: Config, domain: str) -> Catalog:
 def read_locale_po(config: Config, locale: str, domain: str) -> Catalog | None:
     """The locale's PO file for ``domain``, or None when it does not exist yet."""
     path = config.po_path(locale, domain)
-    if not os.path.isfile(path):  # noqa: PTH113 -- called for every PO file of a large site
+    # Not isfile: a FIFO or a folder in its place is refused by read_po, not overwritten.
+    if not os.path.lexists(path):
         return None
     return read_po(path, config.relative(path))
 
@@ -216,7 +217,7 @@ def _update_files(files: list[tuple[str, str]]) -> list[tuple[bool, MergeSummary
             path = config.po_path(name, domain)
             rel = config.relative(path)
             # The file is read once: parsed for the merge, and its bytes kept to compare.
-            raw = read_po_bytes(path, rel) if path.is_file() else None
+            raw = read_po_bytes(path, rel) if os.path.lexists(path) else None
             old = None if raw is None else parse_po_bytes(raw, rel)
             merged, summary = _merged(config, name, domain, pots[domain], old, fuzzy_matching, purge_obsolete)
             data = format_po(merged).encode("utf-8")

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from lingopress.errors import ConfigError
+from lingopress.inputs import MAX_CONFIG_BYTES, read_input
 from lingopress.locales import LocaleInfo, locale_info
 
 __all__ = ["SITE_DOMAIN", "Config", "LocaleConfig", "load_config"]
@@ -119,10 +120,16 @@ def load_config(root: str | Path = ".") -> Config:
     root = Path(root).resolve()
     path = root / "pyproject.toml"
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        raw = read_input(path, "pyproject.toml", ConfigError, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         raise ConfigError("no pyproject.toml here: run from the project root", path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError("not valid UTF-8 (TOML files are UTF-8)", "pyproject.toml", line) from exc
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", "pyproject.toml") from exc
     section = data.get("tool", {}).get("lingopress")

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import io
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -26,6 +27,7 @@ from lingopress.buildcache import (
 from lingopress.config import SITE_DOMAIN, Config, load_config
 from lingopress.errors import SourceError, TemplateError
 from lingopress.files import holds, project_writes, write_all
+from lingopress.inputs import MAX_TEMPLATE_BYTES, read_input
 from lingopress.parallel import map_chunks
 from lingopress.pofile import Catalog, Message, format_po
 from lingopress.segment import BodySegmenter, ParsedBody, Segment
@@ -160,18 +162,22 @@ def template_catalog(config: Config) -> Catalog:
     for path in templates:
         name = config.relative(path)
         options = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
+        data = read_input(path, name, TemplateError, MAX_TEMPLATE_BYTES)
         try:
-            with path.open("rb") as handle:
-                found = list(
-                    babel_extract(
-                        jinja2_extract,  # type: ignore[arg-type]
-                        handle,
-                        keywords=TEMPLATE_KEYWORDS,
-                        comment_tags=("Translators:",),
-                        options=options,
-                        strip_comment_tags=False,
-                    )
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateError("not valid UTF-8", name, data.count(b"\n", 0, exc.start) + 1) from exc
+        try:
+            found = list(
+                babel_extract(
+                    jinja2_extract,  # type: ignore[arg-type]
+                    io.BytesIO(data),
+                    keywords=TEMPLATE_KEYWORDS,
+                    comment_tags=("Translators:",),
+                    options=options,
+                    strip_comment_tags=False,
                 )
+            )
         except Exception as exc:  # Jinja2 raises TemplateSyntaxError with a line number
             line = getattr(exc, "lineno", None)
             raise TemplateError(f"cannot extract strings: {exc}", name, line) from exc

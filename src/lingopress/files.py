@@ -76,7 +76,7 @@ def _cannot_write(shown: str, exc: OSError) -> WriteError:
 def holds(path: Path, data: bytes) -> bool:
     """Whether the file at ``path`` holds exactly ``data`` (False when it cannot be read)."""
     try:
-        return path.read_bytes() == data
+        return path.is_file() and path.read_bytes() == data  # (a FIFO would never end)
     except OSError:
         return False
 

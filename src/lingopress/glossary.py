@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lingopress.errors import GlossaryError
+from lingopress.inputs import MAX_GLOSSARY_BYTES, read_input
 
 __all__ = ["Glossary", "Term", "parse_glossary", "read_glossary"]
 
@@ -149,11 +150,9 @@ def parse_glossary(text: str, path: str) -> Glossary:
 def read_glossary(path: Path, display_path: str) -> Glossary | None:
     """The glossary at ``path``, or None when the locale has none."""
     try:
-        data = path.read_bytes()
+        data = read_input(path, display_path, GlossaryError, MAX_GLOSSARY_BYTES)
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        raise GlossaryError(f"cannot read file: {exc.strerror}", display_path) from exc
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:

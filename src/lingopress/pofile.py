@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lingopress.errors import CatalogError
 from lingopress.files import write_atomic
+from lingopress.inputs import MAX_CATALOG_BYTES, read_input
 from lingopress.linebreak import char_width, fill_lines
 
 __all__ = [
@@ -248,10 +249,10 @@ def read_po(path: str | Path, display_path: str | None = None) -> Catalog:
 
 def read_po_bytes(path: str | Path, display_path: str) -> bytes:
     """The bytes of a PO or POT file; :class:`CatalogError` (at ``display_path``) when it
-    cannot be read."""
+    cannot be read, is not a regular file or is larger than :data:`MAX_CATALOG_BYTES`."""
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
+        return read_input(path, display_path, CatalogError, MAX_CATALOG_BYTES)
+    except FileNotFoundError as exc:
         raise CatalogError(f"cannot read file: {exc.strerror}", display_path) from exc
 
 

@@ -126,6 +126,25 @@ def _plural_function(expr: str) -> Callable[[int], int]:
     return gettext_module.c2py(expr)
 
 
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Jinja2's loader (which finds only regular files, inside the folder), with a template that
+    is not UTF-8 reported at its ``path:line``."""
+
+    def __init__(self, config: Config):
+        super().__init__(str(config.templates_dir))
+        self.config = config
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = self.config.templates_dir.joinpath(*jinja2.loaders.split_template_path(template))
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise TemplateError("not valid UTF-8", self.config.relative(path), line) from exc
+
+
 class Renderer:
     """Renders pages with the project's templates; one per process."""
 
@@ -133,7 +152,7 @@ class Renderer:
         self.config = config
         self.segmenter = BodySegmenter()
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+            loader=_TemplateLoader(config),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any, Protocol
 from lingopress.catalogs import read_locale_po
 from lingopress.checks import Stats, catalog_stats
 from lingopress.config import Config
+from lingopress.errors import SourceError
 from lingopress.locales import LocaleInfo
 from lingopress.pofile import Catalog, write_atomic
 from lingopress.render import LanguageLink, Renderer, Translations
@@ -27,6 +29,7 @@ __all__ = [
     "page_url",
     "published_locales",
     "sitemap_xml",
+    "static_files",
 ]
 
 
@@ -200,13 +203,41 @@ def sitemap_xml(config: Config, articles: Sequence[_Dated], published: list[Loca
     return "\n".join(lines) + "\n"
 
 
+def static_files(config: Config) -> list[Path]:
+    """The files under source/static/ to publish, sorted; :class:`SourceError` naming the first
+    symlink (to a file or a folder, wherever it leads) or non-regular file (a FIFO, a device).
+
+    Every symlink is refused, not only one that leads out of the folder: what is published is
+    then exactly what is in source/static/, and a link to ``/etc/passwd`` or to a folder of
+    secrets can never reach build/ and the preview server. Copy the file in instead.
+    """
+    root = config.static_dir
+    if root.is_symlink():
+        raise SourceError(
+            "is a symlink: static files must be files and folders of their own", config.relative(root)
+        )
+    if not root.is_dir():
+        return []
+    found: list[Path] = []
+    for top, dirs, names in os.walk(root):  # does not follow symlinked folders
+        for name in sorted([*dirs, *names]):
+            path = Path(top) / name
+            if path.is_symlink():
+                raise SourceError(
+                    "is a symlink: static files must be files and folders of their own (copy it in)",
+                    config.relative(path),
+                )
+            if name in names and not path.is_file():
+                raise SourceError("not a regular file", config.relative(path))
+            if name in names:
+                found.append(path)
+    return sorted(found)
+
+
 def copy_static(config: Config, report: BuildReport) -> None:
-    if not config.static_dir.is_dir():
-        return
-    for path in sorted(config.static_dir.rglob("*")):
-        if path.is_file():
-            target = config.build_dir / "static" / path.relative_to(config.static_dir)
-            if not target.exists() or target.read_bytes() != path.read_bytes():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, target)
-                report.written.append(config.relative(target))
+    for path in static_files(config):
+        target = config.build_dir / "static" / path.relative_to(config.static_dir)
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            report.written.append(config.relative(target))

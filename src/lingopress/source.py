@@ -14,6 +14,7 @@ from typing import Any
 import tomli
 
 from lingopress.errors import SourceError
+from lingopress.inputs import MAX_ARTICLE_BYTES, read_input
 from lingopress.values import Value, parse_value
 
 __all__ = ["Article", "find_articles", "parse_article", "read_article"]
@@ -69,7 +70,8 @@ def find_articles(source_dir: Path) -> list[Path]:
     """The article files of a project, sorted (templates and static files live in sub-folders)."""
     try:
         # os.scandir, not Path.glob: a large site lists a thousand articles on every build.
-        entries = [e for e in os.scandir(source_dir) if e.name.endswith(".md") and e.is_file()]
+        # Not is_file(): a FIFO or device named *.md is refused when read, not skipped in silence.
+        entries = [e for e in os.scandir(source_dir) if e.name.endswith(".md") and not e.is_dir()]
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [source_dir / name for name in sorted(e.name for e in entries)]
@@ -77,8 +79,8 @@ def find_articles(source_dir: Path) -> list[Path]:
 
 def read_article(path: Path, display_path: str) -> Article:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        data = read_input(path, display_path, SourceError, MAX_ARTICLE_BYTES)
+    except FileNotFoundError as exc:
         raise SourceError(f"cannot read article: {exc.strerror}", display_path) from exc
     try:
         text = data.decode("utf-8")
@@ -187,17 +189,81 @@ def parse_article(text: str, path: str) -> Article:
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HTML_OPEN_RE = re.compile(r"<(div|section|aside|details|figure)\b[^>]*>", re.I)
 _HTML_CLOSE_RE = re.compile(r"</(div|section|aside|details|figure)\s*>", re.I)
+# Python-Markdown's block-level tags, less those whose end tag may be left out (p, li, td, ...)
+# or that have none (hr): an open one nests what follows.
+_NESTING_TAG_RE = re.compile(
+    r"<(/?)(address|article|aside|blockquote|body|canvas|center|details|div|dl|fieldset|figcaption"
+    r"|figure|footer|form|group|h[1-6]|header|hgroup|html|iframe|legend|main|map|math|menu|nav"
+    r"|noscript|object|ol|output|pre|progress|script|section|style|summary|table|textarea|ul"
+    r"|video)\b[^>]*>",
+    re.I,
+)
+_CODE_SPAN_RE = re.compile(r"(`+).*?\1")
+
+
+MAX_NESTING = 50
+"""How deep lists, block quotes and HTML blocks may nest (each counted on its own).
+
+Python-Markdown parses and serializes nested blocks recursively and stops with a
+RecursionError at about 300 levels (a list nested 300 deep); a quote within a list within a
+quote also gets slow (20 s at 1,000 levels). Real documents nest a handful of levels. A
+line's depth is counted from its prefix, generously: each ``>``, each list marker and every
+two columns of indentation (a tab is four) count one level, so an indented code block deep in
+a list counts its indentation too. Open ``<div markdown="1">``-style blocks are counted apart.
+"""
+# A line's depth is at most one per character of its prefix: only lines with a long prefix
+# need counting.
+_DEEP_LINE_RE = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1},}}", re.M)
+_PREFIX_RE = re.compile(r"(?:[ \t>]|(?:[*+\-]|[0-9]{1,9}[.)])(?=[ \t]))*")
+_MARKER_RE = re.compile(r"[*+\-](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])")
+
+
+def _depth(line: str) -> int:
+    """The nesting depth a line can reach, counted from its prefix (see :data:`MAX_NESTING`).
+
+    >>> _depth("> - item"), _depth("        - item"), _depth("\t\t- item"), _depth("text")
+    (2, 3, 3, 0)
+    """
+    match = _PREFIX_RE.match(line)
+    prefix = match.group() if match else ""
+    columns = prefix.count(" ") + 4 * prefix.count("\t")
+    return prefix.count(">") + len(_MARKER_RE.findall(prefix)) + columns // 4
+
+
+def _check_depth(body: str, first_line: int, path: str) -> None:
+    """Refuse lists and block quotes nested deeper than :data:`MAX_NESTING`, at the line where
+    the structure starts."""
+    for found in _DEEP_LINE_RE.finditer(body):
+        end = body.find("\n", found.start())
+        if _depth(body[found.start() : end if end >= 0 else len(body)]) <= MAX_NESTING:
+            continue
+        lines = body[: found.start()].split("\n")
+        deep = len(lines) - 1
+        start = deep
+        while start > 0 and (not lines[start - 1].strip() or _depth(lines[start - 1]) > 0):
+            start -= 1
+        while start < deep and not lines[start].strip():
+            start += 1
+        raise SourceError(
+            f"lists or block quotes nested more than {MAX_NESTING} levels deep"
+            f" (line {first_line + deep} is too deep)",
+            path,
+            first_line + start,
+        )
 
 
 def _check_structure(body: str, first_line: int, path: str) -> None:
     """Refuse structures Python-Markdown would silently swallow the rest of the article into:
-    an unclosed code fence, an unclosed HTML block (``<div markdown="1">``)."""
+    an unclosed code fence, an unclosed HTML block (``<div markdown="1">``); and nesting it
+    cannot parse (see :data:`MAX_NESTING`)."""
+    _check_depth(body, first_line, path)
     fences = "```" in body or "~~~" in body
     html = "<" in body
     if not fences and not html:
         return  # the usual article: neither to look for, line by line
     fence: tuple[str, int] | None = None
     open_blocks: list[tuple[str, int]] = []
+    html_depth = html_start = 0
     for offset, line in enumerate(body.split("\n")):
         number = first_line + offset
         match = _FENCE_RE.match(line) if fences else None
@@ -210,6 +276,19 @@ def _check_structure(body: str, first_line: int, path: str) -> None:
             continue
         if not html or "<" not in line:
             continue
+        for tag in _NESTING_TAG_RE.finditer(_CODE_SPAN_RE.sub("", line)):
+            if tag.group(1):
+                html_depth = max(html_depth - 1, 0)
+                continue
+            html_depth += 1
+            if html_depth == 1:
+                html_start = number
+            elif html_depth > MAX_NESTING:
+                raise SourceError(
+                    f"HTML blocks nested more than {MAX_NESTING} levels deep (line {number} is too deep)",
+                    path,
+                    html_start,
+                )
         for tag in _HTML_OPEN_RE.finditer(line):
             open_blocks.append((tag.group(1).lower(), number))
         for tag in _HTML_CLOSE_RE.finditer(line):

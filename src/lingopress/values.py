@@ -76,13 +76,58 @@ def parse_value(name: str, spec: object) -> Value:
         return Value(name, kind, raw, skeleton=skeleton)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ValueError(f"value {name!r}: {kind} must be a number")
-    amount = Decimal(str(raw))
+    amount = _checked_amount(name, kind, Decimal(str(raw)))
     if kind == "money":
         currency = spec.get("currency")
         if not isinstance(currency, str) or not _is_currency(currency):
             raise ValueError(f"value {name!r}: {currency!r} is not an ISO 4217 currency code")
         return Value(name, kind, amount, currency=currency)
     return Value(name, kind, amount)
+
+
+MAX_MAGNITUDE = Decimal(10) ** 18
+"""Numbers must be smaller than this in absolute value (a quintillion)."""
+MAX_SIGNIFICANT_DIGITS = 15
+"""At most this many significant digits: what a TOML float carries exactly."""
+MAX_DECIMAL_PLACES = 9
+"""No digit smaller than 10**-9: smaller amounts are not written on a page."""
+
+
+def _checked_amount(name: str, kind: str, amount: Decimal) -> Decimal:
+    """``amount``, when Babel formats it exactly in every locale; ValueError otherwise.
+
+    Babel formats in Python's default decimal context (28 significant digits) and raises
+    ``InvalidOperation`` beyond it; TOML also allows ``nan`` and ``inf`` (and ``1e400`` reads
+    as ``inf``), which would print as "NaN" or "∞". So an amount must be finite, below
+    :data:`MAX_MAGNITUDE`, with at most :data:`MAX_SIGNIFICANT_DIGITS` significant digits and
+    :data:`MAX_DECIMAL_PLACES` decimal places: 18 integer digits, times 100 for a percent,
+    plus the 4 fraction digits of a currency stay well within 28 digits. Every Babel locale
+    formats the extremes of that range, in each kind of value.
+
+    >>> _checked_amount("x", "number", Decimal("1.5"))
+    Decimal('1.5')
+    >>> _checked_amount("x", "number", Decimal("inf"))
+    Traceback (most recent call last):
+    ValueError: value 'x': number must be a finite number, not inf
+    """
+    if not amount.is_finite():
+        shown = "nan" if amount.is_nan() else "-inf" if amount < 0 else "inf"
+        raise ValueError(f"value {name!r}: {kind} must be a finite number, not {shown}")
+    if abs(amount) >= MAX_MAGNITUDE:
+        raise ValueError(f"value {name!r}: {kind} is too large (it must be below 10**18)")
+    if amount:
+        _sign, digits, exponent = amount.normalize().as_tuple()
+        assert isinstance(exponent, int)  # finite
+        if len(digits) > MAX_SIGNIFICANT_DIGITS:
+            raise ValueError(
+                f"value {name!r}: {kind} has {len(digits)} significant digits"
+                f" (at most {MAX_SIGNIFICANT_DIGITS})"
+            )
+        if -exponent > MAX_DECIMAL_PLACES:
+            raise ValueError(
+                f"value {name!r}: {kind} has {-exponent} decimal places (at most {MAX_DECIMAL_PLACES})"
+            )
+    return amount
 
 
 @lru_cache(maxsize=256)
