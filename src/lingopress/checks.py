@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from lingopress.urls import ALLOWED_SCHEMES, RefusedUrl, UrlGuard, normalise
 from lingopress.values import tokenize
 
 if TYPE_CHECKING:
@@ -31,12 +32,16 @@ __all__ = [
     "Problem",
     "Stats",
     "catalog_stats",
+    "complexity_problems",
+    "content_errors",
+    "control_problems",
     "count_words",
     "markup_problems",
     "placeholder_problems",
     "render_safe",
     "style_problems",
     "translation_problems",
+    "url_problems",
 ]
 
 Severity = Literal["error", "warning"]
@@ -55,6 +60,9 @@ CODES: dict[str, Severity] = {
     "fuzzy": "error",
     # content
     "placeholders": "error",
+    "control": "error",
+    "complexity": "error",
+    "unsafe-url": "error",
     "links": "error",
     "markup": "error",
     "html": "error",
@@ -369,6 +377,207 @@ def markup_problems(msgid: str, msgstr: str) -> list[Problem]:
     return problems
 
 
+# --------------------------------------------------------------------------- safety
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (C0 but tab and newline, DEL, C1): never part of a translation.
+Python-Markdown marks its placeholders with STX/ETX, GNU msgfmt truncates at NUL, and a PO
+writer has no way to write some of them back."""
+
+
+def control_problems(text: str) -> list[Problem]:
+    """A control character other than newline and tab in ``text``, raw or from an escape.
+
+    >>> [p.message for p in control_problems("a" + chr(2) + "b")]
+    ['control character U+0002 (only newline and tab may be in a translation)']
+    >>> control_problems("tab" + chr(9) + "newline" + chr(10))
+    []
+    """
+    found = _CONTROL_RE.search(text)
+    if found is None:
+        return []
+    return [
+        Problem(
+            "error",
+            "control",
+            f"control character U+{ord(found.group()):04X} (only newline and tab may be in a translation)",
+        )
+    ]
+
+
+_SCAN_PER_CHAR = 8
+_SCAN_BASE = 20_000
+_DELIMITER_LIMIT = 512
+_SCAN_CHARS_RE = re.compile(r"[\[\]()'\"]|`+")
+_DELIMITERS_RE = re.compile(r"[\[<&\\]|`+|\*+|_+")
+
+
+def _markdown_work(text: str) -> tuple[int, int]:
+    """How much Python-Markdown's inline pass may do on ``text``: the characters its link
+    and code span patterns scan (an upper bound), and the inline delimiters it may make
+    elements of. Both are linear in ``text`` for any text within :func:`complexity_problems`'s
+    bounds; beyond them, Python-Markdown's work grows with their product.
+
+    A ``[`` is scanned to its matching ``]`` (to the end when there is none), a ``(`` after
+    ``]`` to its matching ``)`` (to the end when there is none, or a quote in between), a
+    run of backticks to the next run of the same length.
+
+    >>> _markdown_work("[a](b) and `c`"), _markdown_work("[" * 4)
+    ((6, 3), (10, 4))
+    """
+    size = len(text)
+    scan = 0
+    brackets: list[int] = []
+    parens: list[int] = []
+    link_parens: dict[int, int] = {}
+    quotes: list[int] = []
+    runs: list[tuple[int, int]] = []
+    for m in _SCAN_CHARS_RE.finditer(text):
+        char, pos = m.group()[0], m.start()
+        if char == "[":
+            brackets.append(pos)
+        elif char == "]":
+            if brackets:
+                scan += pos - brackets.pop()
+        elif char == "(":
+            parens.append(pos)
+            if pos and text[pos - 1] == "]":
+                link_parens[pos] = size
+        elif char == ")":
+            if parens:
+                opened = parens.pop()
+                if opened in link_parens:
+                    link_parens[opened] = pos
+        elif char == "`":
+            runs.append((pos, m.end() - pos))
+        else:
+            quotes.append(pos)
+    scan += sum(size - pos for pos in brackets)
+    quote_index = 0
+    for opened, closed in sorted(link_parens.items()):
+        while quote_index < len(quotes) and quotes[quote_index] < opened:
+            quote_index += 1
+        quoted = quote_index < len(quotes) and quotes[quote_index] < closed
+        scan += (size if quoted else closed) - opened
+    # A backtick run closes at the next run of its length; one that never closes is scanned
+    # to the end and the search goes on from the run after it.
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        following[index] = last.get(runs[index][1])
+        last[runs[index][1]] = index
+    index = 0
+    while index < len(runs):
+        closer = following[index]
+        if closer is None:
+            scan += size - runs[index][0]
+            index += 1
+        else:
+            scan += runs[closer][0] - runs[index][0]
+            index = closer + 1
+    delimiters = sum(1 for _ in _DELIMITERS_RE.finditer(text))
+    return scan, delimiters
+
+
+def complexity_problems(msgid: str, msgstr: str) -> list[Problem]:
+    """Markup nested or unclosed beyond what any text needs: Python-Markdown's time on it
+    grows with the square of its length (30,000 ``[`` take minutes). A translation may need
+    as much as its source does.
+
+    >>> [p.code for p in complexity_problems("Text", "[" * 100_000)]
+    ['complexity']
+    """
+    if len(msgstr) <= 64:
+        return []
+    scan, delimiters = _markdown_work(msgstr)
+    if scan <= _SCAN_PER_CHAR * len(msgstr) + _SCAN_BASE and delimiters <= _DELIMITER_LIMIT:
+        return []
+    source_scan, source_delimiters = _markdown_work(msgid)
+    if scan <= 2 * source_scan + _SCAN_BASE and delimiters <= 2 * source_delimiters + _DELIMITER_LIMIT:
+        return []
+    return [
+        Problem(
+            "error",
+            "complexity",
+            "too many unclosed or nested brackets, parentheses, backticks or other inline markup"
+            f" ({delimiters} delimiters; keep the source's markup)",
+        )
+    ]
+
+
+_URL_MARKUP_RE = re.compile(r"[\[<]|\{[^}]*[:=#.]")
+"""What a text needs to render to a URL attribute: a link, an image or an autolink, or an
+attribute list."""
+
+
+@cache
+def _check_pipeline() -> tuple[object, object]:
+    # The page pipeline itself, rendering one paragraph (imported here: segment imports urls).
+    from lingopress.segment import BodySegmenter
+
+    segmenter = BodySegmenter()
+    return segmenter, segmenter.parse("x")
+
+
+@lru_cache(maxsize=8192)
+def _refused_urls(text: str) -> tuple[RefusedUrl, ...]:
+    """What the page pipeline takes out of ``text`` rendered as a paragraph, trusting nothing."""
+    from lingopress.segment import BodySegmenter, ParsedBody, Translation
+
+    segmenter, parsed = _check_pipeline()
+    assert isinstance(segmenter, BodySegmenter) and isinstance(parsed, ParsedBody)
+    segmenter.render(parsed, lambda segment: Translation(text, False), lambda name: "0", {})
+    guard = segmenter.md.treeprocessors["lingopress-urls"]
+    assert isinstance(guard, UrlGuard)
+    return tuple(guard.refused)
+
+
+def url_problems(msgid: str, msgstr: str) -> list[Problem]:
+    """Links, images and other URLs that ``msgstr`` renders to with a scheme outside the
+    allow-list (:mod:`lingopress.urls`) and that ``msgid`` does not render to itself; event
+    handler attributes.
+
+    >>> [p.code for p in url_problems("[a](/b)", "[a](JavaScript:alert(1))")]
+    ['unsafe-url']
+    >>> url_problems("[a](ftp://x.example/)", "[b](ftp://x.example/)")
+    []
+    """
+    if _URL_MARKUP_RE.search(msgstr) is None:
+        return []
+    refused = _refused_urls(msgstr)
+    if not refused:
+        return []
+    trusted = (
+        {normalise(r.value) for r in _refused_urls(msgid) if not r.attribute.startswith("on")}
+        if _URL_MARKUP_RE.search(msgid)
+        else set()
+    )
+    allowed = ", ".join(sorted(ALLOWED_SCHEMES))
+    return [
+        Problem(
+            "error",
+            "unsafe-url",
+            f"{r}: not allowed in a translation (schemes: {allowed}, relative URLs, or the source's own)",
+        )
+        for r in refused
+        if r.attribute.startswith("on") or normalise(r.value) not in trusted
+    ]
+
+
+def content_errors(msgid: str, msgstr: str, single_number: bool = False) -> list[Problem]:
+    """The errors that keep a translation out of the project and off a page: control
+    characters and markup too complex to render come first (the text is then judged no
+    further), then placeholders, inline markup and URLs."""
+    problems = control_problems(msgstr) or complexity_problems(msgid, msgstr)
+    if problems:
+        return problems
+    return (
+        placeholder_problems(msgid, msgstr, allow_missing=single_number)
+        + [p for p in markup_problems(msgid, msgstr) if p.severity == "error"]
+        + url_problems(msgid, msgstr)
+    )
+
+
 # --------------------------------------------------------------------------- style
 
 _END_CLASSES = [
@@ -429,18 +638,17 @@ def translation_problems(msgid: str, msgstr: str, single_number: bool = False) -
     ``single_number`` says ``msgstr`` is a plural form used for one number only
     (see :func:`placeholder_problems`).
     """
-    return (
-        placeholder_problems(msgid, msgstr, allow_missing=single_number)
-        + markup_problems(msgid, msgstr)
-        + style_problems(msgid, msgstr)
+    errors = content_errors(msgid, msgstr, single_number)
+    if errors and errors[0].code in ("control", "complexity"):
+        return errors
+    return errors + [p for p in markup_problems(msgid, msgstr) if p.severity != "error"] + style_problems(
+        msgid, msgstr
     )
 
 
 def render_safe(msgid: str, msgstr: str) -> bool:
     """Whether a translation may be put on a page: no error-level problem."""
-    return not any(
-        p.severity == "error" for p in placeholder_problems(msgid, msgstr) + markup_problems(msgid, msgstr)
-    )
+    return not any(p.severity == "error" for p in content_errors(msgid, msgstr))
 
 
 # --------------------------------------------------------------------------- statistics
