@@ -122,7 +122,10 @@ def test_a_refused_link_keeps_its_text_and_an_image_its_alt_text() -> None:
 
 
 LEGITIMATE = [
-    ("Read the [study](https://doi.org/10.1000/xyz).", "Lesen Sie die [Studie](https://doi.org/10.1000/xyz)."),
+    (
+        "Read the [study](https://doi.org/10.1000/xyz).",
+        "Lesen Sie die [Studie](https://doi.org/10.1000/xyz).",
+    ),
     ("See [below](#costs).", "Siehe [unten](#costs)."),
     ("See [prices](../prices/).", "Siehe [Preise](../prices/)."),
     ("See [prices](/prices?x=1&y=2).", "Siehe [Preise](/prices?x=1&y=2)."),
@@ -190,7 +193,7 @@ def test_normalise_and_scheme_follow_the_url_standard() -> None:
 
 # --------------------------------------------------------------------------- control characters
 
-CONTROL_ESCAPES = ["\\000", "\\002wzxhzdk:0\\003", "\\a", "\\v", "\\b", "\\f", "\\r", "\\x1b", "\\177", "\\205"]
+CONTROL_ESCAPES = ["\\000", "\\002wzxhzdk:0\\003", "\\a", "\\v", "\\b", "\\f", "\\r", "\\x1b", "\\177"]
 
 
 @pytest.mark.parametrize("escape", CONTROL_ESCAPES)

@@ -641,8 +641,10 @@ def translation_problems(msgid: str, msgstr: str, single_number: bool = False) -
     errors = content_errors(msgid, msgstr, single_number)
     if errors and errors[0].code in ("control", "complexity"):
         return errors
-    return errors + [p for p in markup_problems(msgid, msgstr) if p.severity != "error"] + style_problems(
-        msgid, msgstr
+    return (
+        errors
+        + [p for p in markup_problems(msgid, msgstr) if p.severity != "error"]
+        + style_problems(msgid, msgstr)
     )
 
 

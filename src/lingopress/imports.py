@@ -123,7 +123,7 @@ def _problems(incoming: Message, current: Message) -> list[str]:
         return ["plural entry where the project has a singular one, or the reverse"]
     if len(incoming.msgstr) != len(current.msgstr):
         return [f"{len(incoming.msgstr)} plural forms; the locale has {len(current.msgstr)}"]
-    reasons = []
+    reasons: list[str] = []
     for i, form in enumerate(incoming.msgstr):
         if not form:
             continue
@@ -196,10 +196,11 @@ def _import_one(
     open_positions = [i for i, m in enumerate(project.messages) if not m.has_translation]
     valid = []
     for old in stale:
-        reasons = [
-            f"{p.message} [{p.code}]"
-            for p in control_problems("".join([old.msgctxt or "", old.msgid, old.msgid_plural or ""]))
-        ] or [f"{p.message} [{p.code}]" for form in old.msgstr if form for p in content_errors(old.msgid, form)]
+        # Its msgid would be written as the suggestion's previous msgid: no control characters.
+        problems = control_problems("".join([old.msgctxt or "", old.msgid, old.msgid_plural or ""])) or [
+            p for form in old.msgstr if form for p in content_errors(old.msgid, form)
+        ]
+        reasons = [f"{p.message} [{p.code}]" for p in problems]
         if reasons:
             report.rejected.extend(Rejection(display, old.lineno, r) for r in reasons)
         else:

@@ -160,7 +160,9 @@ class RefusedUrl:
             shown = shown[:59] + "…"
         if self.attribute.startswith("on"):
             return f"event handler {self.attribute}={shown!r} on <{self.tag}>"
-        kind = "image" if self.tag == "img" else "link" if self.tag == "a" else f"<{self.tag} {self.attribute}>"
+        kind = (
+            "image" if self.tag == "img" else "link" if self.tag == "a" else f"<{self.tag} {self.attribute}>"
+        )
         return f"{kind} to {shown!r}"
 
 
