@@ -505,7 +505,7 @@ def complexity_problems(msgid: str, msgstr: str) -> list[Problem]:
     ]
 
 
-_URL_MARKUP_RE = re.compile(r"[\[<]|\{[^}]*[:=#.]")
+_URL_MARKUP_RE = re.compile(r"[\[<]|\{[^{}]*[:=#.]")
 """What a text needs to render to a URL attribute: a link, an image or an autolink, or an
 attribute list."""
 
@@ -567,15 +567,17 @@ def url_problems(msgid: str, msgstr: str) -> list[Problem]:
 def content_errors(msgid: str, msgstr: str, single_number: bool = False) -> list[Problem]:
     """The errors that keep a translation out of the project and off a page: control
     characters and markup too complex to render come first (the text is then judged no
-    further), then placeholders, inline markup and URLs."""
+    further), then placeholders, inline markup and, when its placeholders are right, URLs."""
     problems = control_problems(msgstr) or complexity_problems(msgid, msgstr)
     if problems:
         return problems
-    return (
-        placeholder_problems(msgid, msgstr, allow_missing=single_number)
-        + [p for p in markup_problems(msgid, msgstr) if p.severity == "error"]
-        + url_problems(msgid, msgstr)
-    )
+    problems = placeholder_problems(msgid, msgstr, allow_missing=single_number)
+    problems += [p for p in markup_problems(msgid, msgstr) if p.severity == "error"]
+    # Rendered to judge its URLs unless its braces already refuse it (each brace that is not a
+    # placeholder would be one more item in Markdown's stash).
+    if not any(p.code == "placeholders" for p in problems):
+        problems += url_problems(msgid, msgstr)
+    return problems
 
 
 # --------------------------------------------------------------------------- style
