@@ -191,6 +191,27 @@ def test_normalise_and_scheme_follow_the_url_standard() -> None:
     assert scheme("JavaScript:x") == "javascript" and scheme("1http:x") == ""
 
 
+def test_safety_errors_cannot_be_silenced() -> None:
+    """A lingopress-ignore comment cannot silence unsafe-url, control or complexity: the error
+    stays, the comment is itself reported, and the entry is unsafe for the page."""
+    from lingopress.gate import check_catalog
+    from lingopress.locales import locale_info
+
+    msgstrs = [_translation("[x](javascript:alert(1))"), "Lesen \x02 Sie", "[" * 1000]
+    catalog = Catalog(
+        messages=[
+            Message(SOURCE, [msgstr], msgctxt=str(i), translator_comments=[f"lingopress-ignore: {code}"])
+            for i, (msgstr, code) in enumerate(
+                zip(msgstrs, ["unsafe-url", "control", "complexity"], strict=True)
+            )
+        ]
+    )
+    result = check_catalog(catalog, None, locale_info("de"), True, "de.po")
+    codes = [d.code for d in result.diagnostics]
+    assert {"complexity", "control", "unsafe-url"} <= set(codes) and codes.count("ignore") == 3
+    assert len(result.unsafe) == 3
+
+
 # --------------------------------------------------------------------------- control characters
 
 CONTROL_ESCAPES = ["\\000", "\\002wzxhzdk:0\\003", "\\a", "\\v", "\\b", "\\f", "\\r", "\\x1b", "\\177"]

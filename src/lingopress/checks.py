@@ -408,8 +408,72 @@ def control_problems(text: str) -> list[Problem]:
 _SCAN_PER_CHAR = 8
 _SCAN_BASE = 20_000
 _DELIMITER_LIMIT = 512
-_SCAN_CHARS_RE = re.compile(r"[\[\]()'\"]|`+")
+_BRACKETS_RE = re.compile(r"[\[\]]")
+_PARENS_RE = re.compile(r"[()]")
+_QUOTES_RE = re.compile(r"['\"]")
+_TICKS_RE = re.compile(r"`+")
 _DELIMITERS_RE = re.compile(r"[\[<&\\]|`+|\*+|_+")
+
+
+def _bracket_scan(text: str) -> int:
+    """What Python-Markdown's link patterns scan from each ``[``: to its matching ``]``, or to
+    the end when there is none."""
+    scan = 0
+    opened: list[int] = []
+    for m in _BRACKETS_RE.finditer(text):
+        if m.group() == "[":
+            opened.append(m.start())
+        elif opened:
+            scan += m.start() - opened.pop()
+    return scan + sum(len(text) - pos for pos in opened)
+
+
+def _link_paren_scan(text: str) -> int:
+    """What they scan from each ``(`` right after a ``]``: to its matching ``)``, or to the end
+    when there is none or a quote comes first (a title that does not close there)."""
+    size = len(text)
+    opened: list[int] = []
+    ends: dict[int, int] = {}
+    for m in _PARENS_RE.finditer(text):
+        pos = m.start()
+        if m.group() == "(":
+            opened.append(pos)
+            if pos and text[pos - 1] == "]":
+                ends[pos] = size
+        elif opened:
+            start = opened.pop()
+            if start in ends:
+                ends[start] = pos
+    quotes = [m.start() for m in _QUOTES_RE.finditer(text)] if ends else []
+    scan = 0
+    index = 0
+    for start, end in sorted(ends.items()):
+        while index < len(quotes) and quotes[index] < start:
+            index += 1
+        scan += (size if index < len(quotes) and quotes[index] < end else end) - start
+    return scan
+
+
+def _tick_scan(text: str) -> int:
+    """What the code span patterns scan from each backtick run: to the next run of its length;
+    a run that never closes is scanned to the end, and the search goes on from the next run."""
+    runs = [(m.start(), m.end() - m.start()) for m in _TICKS_RE.finditer(text)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        following[index] = last.get(runs[index][1])
+        last[runs[index][1]] = index
+    scan = 0
+    index = 0
+    while index < len(runs):
+        closer = following[index]
+        if closer is None:
+            scan += len(text) - runs[index][0]
+            index += 1
+        else:
+            scan += runs[closer][0] - runs[index][0]
+            index = closer + 1
+    return scan
 
 
 def _markdown_work(text: str) -> tuple[int, int]:
@@ -418,65 +482,27 @@ def _markdown_work(text: str) -> tuple[int, int]:
     elements of. Both are linear in ``text`` for any text within :func:`complexity_problems`'s
     bounds; beyond them, Python-Markdown's work grows with their product.
 
-    A ``[`` is scanned to its matching ``]`` (to the end when there is none), a ``(`` after
-    ``]`` to its matching ``)`` (to the end when there is none, or a quote in between), a
-    run of backticks to the next run of the same length.
-
     >>> _markdown_work("[a](b) and `c`"), _markdown_work("[" * 4)
     ((6, 3), (10, 4))
     """
-    size = len(text)
-    scan = 0
-    brackets: list[int] = []
-    parens: list[int] = []
-    link_parens: dict[int, int] = {}
-    quotes: list[int] = []
-    runs: list[tuple[int, int]] = []
-    for m in _SCAN_CHARS_RE.finditer(text):
-        char, pos = m.group()[0], m.start()
-        if char == "[":
-            brackets.append(pos)
-        elif char == "]":
-            if brackets:
-                scan += pos - brackets.pop()
-        elif char == "(":
-            parens.append(pos)
-            if pos and text[pos - 1] == "]":
-                link_parens[pos] = size
-        elif char == ")":
-            if parens:
-                opened = parens.pop()
-                if opened in link_parens:
-                    link_parens[opened] = pos
-        elif char == "`":
-            runs.append((pos, m.end() - pos))
-        else:
-            quotes.append(pos)
-    scan += sum(size - pos for pos in brackets)
-    quote_index = 0
-    for opened, closed in sorted(link_parens.items()):
-        while quote_index < len(quotes) and quotes[quote_index] < opened:
-            quote_index += 1
-        quoted = quote_index < len(quotes) and quotes[quote_index] < closed
-        scan += (size if quoted else closed) - opened
-    # A backtick run closes at the next run of its length; one that never closes is scanned
-    # to the end and the search goes on from the run after it.
-    following: list[int | None] = [None] * len(runs)
-    last: dict[int, int] = {}
-    for index in range(len(runs) - 1, -1, -1):
-        following[index] = last.get(runs[index][1])
-        last[runs[index][1]] = index
-    index = 0
-    while index < len(runs):
-        closer = following[index]
-        if closer is None:
-            scan += size - runs[index][0]
-            index += 1
-        else:
-            scan += runs[closer][0] - runs[index][0]
-            index = closer + 1
-    delimiters = sum(1 for _ in _DELIMITERS_RE.finditer(text))
-    return scan, delimiters
+    scan = _bracket_scan(text) if "[" in text else 0
+    if "](" in text:
+        scan += _link_paren_scan(text)
+    if "`" in text:
+        scan += _tick_scan(text)
+    return scan, sum(1 for _ in _DELIMITERS_RE.finditer(text))
+
+
+def _within_bounds(text: str) -> bool:
+    """Whether ``text`` is plainly within :func:`complexity_problems`'s bounds: few places a
+    scan starts at, few delimiters (counted as characters, more than there are runs)."""
+    starts = text.count("[") + text.count("(") + text.count("`")
+    if starts > _SCAN_PER_CHAR:
+        return False
+    if len(text) <= _DELIMITER_LIMIT:
+        return True
+    delimiters = sum(text.count(c) for c in "[<&\\`*_")
+    return delimiters <= _DELIMITER_LIMIT
 
 
 def complexity_problems(msgid: str, msgstr: str) -> list[Problem]:
@@ -487,7 +513,7 @@ def complexity_problems(msgid: str, msgstr: str) -> list[Problem]:
     >>> [p.code for p in complexity_problems("Text", "[" * 100_000)]
     ['complexity']
     """
-    if len(msgstr) <= 64:
+    if len(msgstr) <= 64 or _within_bounds(msgstr):
         return []
     scan, delimiters = _markdown_work(msgstr)
     if scan <= _SCAN_PER_CHAR * len(msgstr) + _SCAN_BASE and delimiters <= _DELIMITER_LIMIT:
@@ -505,9 +531,41 @@ def complexity_problems(msgid: str, msgstr: str) -> list[Problem]:
     ]
 
 
-_URL_MARKUP_RE = re.compile(r"[\[<]|\{[^{}]*[:=#.]")
-"""What a text needs to render to a URL attribute: a link, an image or an autolink, or an
-attribute list."""
+_URL_MARKUP_RE = re.compile(r"[\[<]")
+"""What a text needs to render to a URL attribute: a link, an image or an autolink."""
+_ATTR_LIST_LIKE_RE = re.compile(r"\{[^{}]*=")
+"""What an attribute list that sets an attribute looks like."""
+_DECODED_RE = re.compile(r"&[#A-Za-z]|%[0-9A-Fa-f]{2}")
+"""A character reference or a percent escape: what decodes to other characters in a URL
+(a backslash escape of Markdown gives punctuation only, never a letter or a colon)."""
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+
+
+def _may_name_other_scheme(text: str) -> bool:
+    """Whether a URL in ``text`` could have a scheme outside the allow-list: a colon after
+    anything but ``http``, ``https``, ``mailto`` or ``tel`` (or after a tab or line break, which
+    a browser drops), or anything that decodes to other characters (a character reference,
+    a percent escape). Where it could not, rendering ``text`` is not needed.
+
+    >>> _may_name_other_scheme("See [a](https://a.example/x) or [b](/b#top) (Tel: 1)")
+    False
+    >>> _may_name_other_scheme("[a](JavaScript:x)"), _may_name_other_scheme("[a](java&#115;cript:x)")
+    (True, True)
+    """
+    if ("&" in text or "%" in text) and _DECODED_RE.search(text):
+        return True
+    colon = text.find(":")
+    while colon >= 0:
+        start = colon
+        while start > 0 and colon - start <= 8 and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        before = text[start - 1] if start else ""
+        if before in ("\t", "\n", "\r") or (
+            start < colon and text[start:colon].lower() not in ALLOWED_SCHEMES
+        ):
+            return True
+        colon = text.find(":", colon + 1)
+    return False
 
 
 @cache
@@ -542,14 +600,16 @@ def url_problems(msgid: str, msgstr: str) -> list[Problem]:
     >>> url_problems("[a](ftp://x.example/)", "[b](ftp://x.example/)")
     []
     """
-    if _URL_MARKUP_RE.search(msgstr) is None:
+    if _ATTR_LIST_LIKE_RE.search(msgstr) is None and (
+        _URL_MARKUP_RE.search(msgstr) is None or not _may_name_other_scheme(msgstr)
+    ):
         return []
     refused = _refused_urls(msgstr)
     if not refused:
         return []
     trusted = (
         {normalise(r.value) for r in _refused_urls(msgid) if not r.attribute.startswith("on")}
-        if _URL_MARKUP_RE.search(msgid)
+        if _URL_MARKUP_RE.search(msgid) or _ATTR_LIST_LIKE_RE.search(msgid)
         else set()
     )
     allowed = ", ".join(sorted(ALLOWED_SCHEMES))
@@ -572,7 +632,7 @@ def content_errors(msgid: str, msgstr: str, single_number: bool = False) -> list
     if problems:
         return problems
     problems = placeholder_problems(msgid, msgstr, allow_missing=single_number)
-    problems += [p for p in markup_problems(msgid, msgstr) if p.severity == "error"]
+    problems += markup_problems(msgid, msgstr)  # errors only
     # Rendered to judge its URLs unless its braces already refuse it (each brace that is not a
     # placeholder would be one more item in Markdown's stash).
     if not any(p.code == "placeholders" for p in problems):
@@ -643,11 +703,7 @@ def translation_problems(msgid: str, msgstr: str, single_number: bool = False) -
     errors = content_errors(msgid, msgstr, single_number)
     if errors and errors[0].code in ("control", "complexity"):
         return errors
-    return (
-        errors
-        + [p for p in markup_problems(msgid, msgstr) if p.severity != "error"]
-        + style_problems(msgid, msgstr)
-    )
+    return errors + style_problems(msgid, msgstr)
 
 
 def render_safe(msgid: str, msgstr: str) -> bool:
