@@ -104,6 +104,19 @@ def markup() -> None:
             row.append(f"{size:>7}: check {check:.3f} render {_best(render, repeat=1):.3f}")
         refused = "refused" if not render_safe(SOURCE, unit * 10_000) else "taken"
         print(f"  {name!r:>6} x n  {'  '.join(row)}  ({refused})")
+    print("accepted translations as long, rendered (the check lets them through)")
+    for links in (50, 500):
+        source = " ".join(f"Word [link {i}](/p/{i}) *stress* `c{i}`," for i in range(links)) + " end."
+        msgstr = " ".join(f"Wort [Verweis {i}](/p/{i}) *Ton* `c{i}`," for i in range(links)) + " Ende."
+        assert render_safe(source, msgstr)
+        check = _best(lambda source=source, msgstr=msgstr: content_errors(source, msgstr), repeat=1)
+
+        def render_long(source: str = source, msgstr: str = msgstr) -> None:
+            segmenter.render(source, lambda segment: Translation(msgstr, False), str, {})
+
+        print(
+            f"  {links:>4} links ({len(msgstr):>6} chars): check {check:.3f} render {_best(render_long):.3f}"
+        )
 
 
 if __name__ == "__main__":
