@@ -17,8 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from lingopress.checks import content_errors, render_safe
 from lingopress.locales import locale_info
-from lingopress.pofile import format_po, parse_po
-from lingopress.pofile import Catalog, Message
+from lingopress.pofile import Catalog, Message, format_po, parse_po
 from lingopress.render import Translations
 from lingopress.segment import BodySegmenter, Translation
 from lingopress.validate import validate_catalog
