@@ -241,6 +241,9 @@ class UrlGuard(Treeprocessor):  # type: ignore[misc]
     def run(self, root: etree.Element) -> None:
         self.refused = []
         trusted: frozenset[str] | None = None
+        # Every element is judged first; links and images are unwrapped after, innermost first,
+        # so that what an unwrapped link held has been judged too.
+        unwrap: list[tuple[etree.Element, etree.Element]] = []
         for parent in list(root.iter()):
             for child in list(parent):
                 if not isinstance(child.tag, str) or not child.attrib:
@@ -266,7 +269,9 @@ class UrlGuard(Treeprocessor):  # type: ignore[misc]
                     del child.attrib[name]
                     bad = bad or lower in ("href", "src")
                 if bad and child.tag in ("a", "img"):
-                    _unwrap(parent, child)
+                    unwrap.append((parent, child))
+        for parent, child in reversed(unwrap):
+            _unwrap(parent, child)
 
 
 def _unwrap(parent: etree.Element, child: etree.Element) -> None:
