@@ -121,6 +121,17 @@ def test_a_refused_link_keeps_its_text_and_an_image_its_alt_text() -> None:
     assert html == '<p><em>die</em> Studie und Bild <a href="/s">s</a>.</p>'
 
 
+def test_event_handlers_from_markdown_are_dropped_raw_html_blocks_kept() -> None:
+    """Event handler attributes that attribute lists or markdown="1" blocks put on elements are
+    taken out of an article's page; a raw HTML block is the author's and stays as written."""
+    body = (
+        '<div onclick="alert(1)" markdown="1">\n\nHello {: onmouseover="x" }\n\n</div>\n\n'
+        'Para\n{: onclick="alert(2)" }\n\n<p onclick="raw">raw block</p>\n'
+    )
+    html = BodySegmenter().render(body, lambda segment: Translation(segment.text, False), str, {})
+    assert html == '<div>\n<p>Hello</p>\n</div>\n<p>Para</p>\n<p onclick="raw">raw block</p>'
+
+
 LEGITIMATE = [
     (
         "Read the [study](https://doi.org/10.1000/xyz).",
