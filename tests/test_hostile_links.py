@@ -374,3 +374,30 @@ def test_check_reports_and_build_neutralises_hostile_entries(links_project: Path
     urls = _live_urls(page)
     assert urls.count(("a", "href", "https://doi.org/10.1000/xyz")) >= len(LINKS)
     assert ("a", "href", "../sample/") in urls
+
+
+def test_import_never_writes_a_control_character(project_dir: Path) -> None:
+    """Control characters in a translator's header, in a translator comment and in the msgid of
+    a stale entry never reach the project's catalog: what import writes reads back."""
+    for task in ("extract", "update"):
+        assert _invoke(project_dir, task).returncode == 0
+    (project_dir / "sample.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Last-Translator: Eve \\000 <e@example.org>\\n"\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        '# Kommentar \x01 mit Steuerzeichen\nmsgid "Effect"\nmsgstr "Wirkung"\n\n'
+        'msgid "Criterio\\001n"\nmsgstr "Kriterium"\n\n'
+        'msgid "Lasting"\nmsgstr "Dauerhaft"\n',
+        "utf-8",
+    )
+    result = _invoke(project_dir, "import", "sample.po")
+    assert result.returncode == 1
+    assert re.search(
+        r"^sample\.po:9: translator comment: control character U\+0001 .*\[control\]$", result.stdout, re.M
+    )
+    assert re.search(r"^sample\.po:12: control character U\+0001 .*\[control\]$", result.stdout, re.M)
+    path = project_dir / "locales" / "de" / "LC_MESSAGES" / "sample.po"
+    catalog = read_po(path)  # readable: no NUL was written
+    assert "\x00" not in path.read_text("utf-8") and "\x01" not in path.read_text("utf-8")
+    assert {m.msgid: m.msgstr[0] for m in catalog.messages if m.msgstr[0]} == {"Lasting": "Dauerhaft"}
+    assert "Eve" not in catalog.header_fields().get("Last-Translator", "")
