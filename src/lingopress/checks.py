@@ -430,7 +430,12 @@ def _bracket_scan(text: str) -> int:
 
 def _link_paren_scan(text: str) -> int:
     """What they scan from each ``(`` right after a ``]``: to its matching ``)``, or to the end
-    when there is none or a quote comes first (a title that does not close there)."""
+    when there is none, or when a quote comes first and the same quote is not right before the
+    ``)`` (a title that does not close there).
+
+    >>> _link_paren_scan('[a](/x "t") [b](/y)'), _link_paren_scan("[b](/it's) and more")
+    (10, 16)
+    """
     size = len(text)
     opened: list[int] = []
     ends: dict[int, int] = {}
@@ -450,7 +455,14 @@ def _link_paren_scan(text: str) -> int:
     for start, end in sorted(ends.items()):
         while index < len(quotes) and quotes[index] < start:
             index += 1
-        scan += (size if index < len(quotes) and quotes[index] < end else end) - start
+        if index < len(quotes) and quotes[index] < end:
+            # A title stops the scan where it closes right before the ``)``: ``"title")``.
+            last = end - 1
+            while last > start and text[last] == " ":
+                last -= 1
+            if text[last] != text[quotes[index]] or last == quotes[index]:
+                end = size
+        scan += end - start
     return scan
 
 
