@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from lingopress.urls import ALLOWED_SCHEMES, RefusedUrl, UrlGuard, normalise
 from lingopress.values import tokenize
 
 if TYPE_CHECKING:
@@ -31,12 +32,16 @@ __all__ = [
     "Problem",
     "Stats",
     "catalog_stats",
+    "complexity_problems",
+    "content_errors",
+    "control_problems",
     "count_words",
     "markup_problems",
     "placeholder_problems",
     "render_safe",
     "style_problems",
     "translation_problems",
+    "url_problems",
 ]
 
 Severity = Literal["error", "warning"]
@@ -55,6 +60,9 @@ CODES: dict[str, Severity] = {
     "fuzzy": "error",
     # content
     "placeholders": "error",
+    "control": "error",
+    "complexity": "error",
+    "unsafe-url": "error",
     "links": "error",
     "markup": "error",
     "html": "error",
@@ -369,6 +377,281 @@ def markup_problems(msgid: str, msgstr: str) -> list[Problem]:
     return problems
 
 
+# --------------------------------------------------------------------------- safety
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (C0 but tab and newline, DEL, C1): never part of a translation.
+Python-Markdown marks its placeholders with STX/ETX, GNU msgfmt truncates at NUL, and a PO
+writer has no way to write some of them back."""
+
+
+def control_problems(text: str) -> list[Problem]:
+    """A control character other than newline and tab in ``text``, raw or from an escape.
+
+    >>> [p.message for p in control_problems("a" + chr(2) + "b")]
+    ['control character U+0002 (only newline and tab may be in a translation)']
+    >>> control_problems("tab" + chr(9) + "newline" + chr(10))
+    []
+    """
+    found = _CONTROL_RE.search(text)
+    if found is None:
+        return []
+    return [
+        Problem(
+            "error",
+            "control",
+            f"control character U+{ord(found.group()):04X} (only newline and tab may be in a translation)",
+        )
+    ]
+
+
+_SCAN_PER_CHAR = 8
+_SCAN_BASE = 20_000
+_DELIMITER_LIMIT = 512
+_BRACKETS_RE = re.compile(r"[\[\]]")
+_PARENS_RE = re.compile(r"[()]")
+_QUOTES_RE = re.compile(r"['\"]")
+_TICKS_RE = re.compile(r"`+")
+_DELIMITERS_RE = re.compile(r"[\[<&\\]|`+|\*+|_+")
+
+
+def _bracket_scan(text: str) -> int:
+    """What Python-Markdown's link patterns scan from each ``[``: to its matching ``]``, or to
+    the end when there is none."""
+    scan = 0
+    opened: list[int] = []
+    for m in _BRACKETS_RE.finditer(text):
+        if m.group() == "[":
+            opened.append(m.start())
+        elif opened:
+            scan += m.start() - opened.pop()
+    return scan + sum(len(text) - pos for pos in opened)
+
+
+def _link_paren_scan(text: str) -> int:
+    """What they scan from each ``(`` right after a ``]``: to its matching ``)``, or to the end
+    when there is none, or when a quote comes first and the same quote is not right before the
+    ``)`` (a title that does not close there).
+
+    >>> _link_paren_scan('[a](/x "t") [b](/y)'), _link_paren_scan("[b](/it's) and more")
+    (10, 16)
+    """
+    size = len(text)
+    opened: list[int] = []
+    ends: dict[int, int] = {}
+    for m in _PARENS_RE.finditer(text):
+        pos = m.start()
+        if m.group() == "(":
+            opened.append(pos)
+            if pos and text[pos - 1] == "]":
+                ends[pos] = size
+        elif opened:
+            start = opened.pop()
+            if start in ends:
+                ends[start] = pos
+    quotes = [m.start() for m in _QUOTES_RE.finditer(text)] if ends else []
+    scan = 0
+    index = 0
+    for start, end in sorted(ends.items()):
+        while index < len(quotes) and quotes[index] < start:
+            index += 1
+        if index < len(quotes) and quotes[index] < end:
+            # A title stops the scan where it closes right before the ``)``: ``"title")``.
+            last = end - 1
+            while last > start and text[last] == " ":
+                last -= 1
+            if text[last] != text[quotes[index]] or last == quotes[index]:
+                end = size
+        scan += end - start
+    return scan
+
+
+def _tick_scan(text: str) -> int:
+    """What the code span patterns scan from each backtick run: to the next run of its length;
+    a run that never closes is scanned to the end, and the search goes on from the next run."""
+    runs = [(m.start(), m.end() - m.start()) for m in _TICKS_RE.finditer(text)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        following[index] = last.get(runs[index][1])
+        last[runs[index][1]] = index
+    scan = 0
+    index = 0
+    while index < len(runs):
+        closer = following[index]
+        if closer is None:
+            scan += len(text) - runs[index][0]
+            index += 1
+        else:
+            scan += runs[closer][0] - runs[index][0]
+            index = closer + 1
+    return scan
+
+
+def _markdown_work(text: str) -> tuple[int, int]:
+    """How much Python-Markdown's inline pass may do on ``text``: the characters its link
+    and code span patterns scan (an upper bound), and the inline delimiters it may make
+    elements of. Both are linear in ``text`` for any text within :func:`complexity_problems`'s
+    bounds; beyond them, Python-Markdown's work grows with their product.
+
+    >>> _markdown_work("[a](b) and `c`"), _markdown_work("[" * 4)
+    ((6, 3), (10, 4))
+    """
+    scan = _bracket_scan(text) if "[" in text else 0
+    if "](" in text:
+        scan += _link_paren_scan(text)
+    if "`" in text:
+        scan += _tick_scan(text)
+    return scan, sum(1 for _ in _DELIMITERS_RE.finditer(text))
+
+
+def _within_bounds(text: str) -> bool:
+    """Whether ``text`` is plainly within :func:`complexity_problems`'s bounds: few places a
+    scan starts at, few delimiters (counted as characters, more than there are runs)."""
+    starts = text.count("[") + text.count("(") + text.count("`")
+    if starts > _SCAN_PER_CHAR:
+        return False
+    if len(text) <= _DELIMITER_LIMIT:
+        return True
+    delimiters = sum(text.count(c) for c in "[<&\\`*_")
+    return delimiters <= _DELIMITER_LIMIT
+
+
+def complexity_problems(msgid: str, msgstr: str) -> list[Problem]:
+    """Markup nested or unclosed beyond what any text needs: Python-Markdown's time on it
+    grows with the square of its length (30,000 ``[`` take minutes). A translation may need
+    as much as its source does.
+
+    >>> [p.code for p in complexity_problems("Text", "[" * 100_000)]
+    ['complexity']
+    """
+    if len(msgstr) <= 64 or _within_bounds(msgstr):
+        return []
+    scan, delimiters = _markdown_work(msgstr)
+    if scan <= _SCAN_PER_CHAR * len(msgstr) + _SCAN_BASE and delimiters <= _DELIMITER_LIMIT:
+        return []
+    source_scan, source_delimiters = _markdown_work(msgid)
+    if scan <= 2 * source_scan + _SCAN_BASE and delimiters <= 2 * source_delimiters + _DELIMITER_LIMIT:
+        return []
+    return [
+        Problem(
+            "error",
+            "complexity",
+            "too many unclosed or nested brackets, parentheses, backticks or other inline markup"
+            f" ({delimiters} delimiters; keep the source's markup)",
+        )
+    ]
+
+
+_URL_MARKUP_RE = re.compile(r"[\[<]")
+"""What a text needs to render to a URL attribute: a link, an image or an autolink."""
+_ATTR_LIST_LIKE_RE = re.compile(r"\{[^{}]*=")
+"""What an attribute list that sets an attribute looks like."""
+_DECODED_RE = re.compile(r"&[#A-Za-z]|%[0-9A-Fa-f]{2}")
+"""A character reference or a percent escape: what decodes to other characters in a URL
+(a backslash escape of Markdown gives punctuation only, never a letter or a colon)."""
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+
+
+def _may_name_other_scheme(text: str) -> bool:
+    """Whether a URL in ``text`` could have a scheme outside the allow-list: a colon after
+    anything but ``http``, ``https``, ``mailto`` or ``tel`` (or after a tab or line break, which
+    a browser drops), or anything that decodes to other characters (a character reference,
+    a percent escape). Where it could not, rendering ``text`` is not needed.
+
+    >>> _may_name_other_scheme("See [a](https://a.example/x) or [b](/b#top) (Tel: 1)")
+    False
+    >>> _may_name_other_scheme("[a](JavaScript:x)"), _may_name_other_scheme("[a](java&#115;cript:x)")
+    (True, True)
+    """
+    if ("&" in text or "%" in text) and _DECODED_RE.search(text):
+        return True
+    colon = text.find(":")
+    while colon >= 0:
+        start = colon
+        while start > 0 and colon - start <= 8 and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        before = text[start - 1] if start else ""
+        if before in ("\t", "\n", "\r") or (
+            start < colon and text[start:colon].lower() not in ALLOWED_SCHEMES
+        ):
+            return True
+        colon = text.find(":", colon + 1)
+    return False
+
+
+@cache
+def _check_pipeline() -> tuple[object, object]:
+    # The page pipeline itself, rendering one paragraph (imported here: segment imports urls).
+    from lingopress.segment import BodySegmenter
+
+    segmenter = BodySegmenter()
+    return segmenter, segmenter.parse("x")
+
+
+@lru_cache(maxsize=8192)
+def _refused_urls(text: str) -> tuple[RefusedUrl, ...]:
+    """What the page pipeline takes out of ``text`` rendered as a paragraph, trusting nothing."""
+    from lingopress.segment import BodySegmenter, ParsedBody, Translation
+
+    segmenter, parsed = _check_pipeline()
+    assert isinstance(segmenter, BodySegmenter) and isinstance(parsed, ParsedBody)
+    segmenter.render(parsed, lambda segment: Translation(text, False), lambda name: "0", {})
+    guard = segmenter.md.treeprocessors["lingopress-urls"]
+    assert isinstance(guard, UrlGuard)
+    return tuple(guard.refused)
+
+
+def url_problems(msgid: str, msgstr: str) -> list[Problem]:
+    """Links, images and other URLs that ``msgstr`` renders to with a scheme outside the
+    allow-list (:mod:`lingopress.urls`) and that ``msgid`` does not render to itself; event
+    handler attributes.
+
+    >>> [p.code for p in url_problems("[a](/b)", "[a](JavaScript:alert(1))")]
+    ['unsafe-url']
+    >>> url_problems("[a](ftp://x.example/)", "[b](ftp://x.example/)")
+    []
+    """
+    if _ATTR_LIST_LIKE_RE.search(msgstr) is None and (
+        _URL_MARKUP_RE.search(msgstr) is None or not _may_name_other_scheme(msgstr)
+    ):
+        return []
+    refused = _refused_urls(msgstr)
+    if not refused:
+        return []
+    trusted = (
+        {normalise(r.value) for r in _refused_urls(msgid) if not r.attribute.startswith("on")}
+        if _URL_MARKUP_RE.search(msgid) or _ATTR_LIST_LIKE_RE.search(msgid)
+        else set()
+    )
+    allowed = ", ".join(sorted(ALLOWED_SCHEMES))
+    return [
+        Problem(
+            "error",
+            "unsafe-url",
+            f"{r}: not allowed in a translation (schemes: {allowed}, relative URLs, or the source's own)",
+        )
+        for r in refused
+        if r.attribute.startswith("on") or normalise(r.value) not in trusted
+    ]
+
+
+def content_errors(msgid: str, msgstr: str, single_number: bool = False) -> list[Problem]:
+    """The errors that keep a translation out of the project and off a page: control
+    characters and markup too complex to render come first (the text is then judged no
+    further), then placeholders, inline markup and, when its placeholders are right, URLs."""
+    problems = control_problems(msgstr) or complexity_problems(msgid, msgstr)
+    if problems:
+        return problems
+    problems = placeholder_problems(msgid, msgstr, allow_missing=single_number)
+    problems += markup_problems(msgid, msgstr)  # errors only
+    # Rendered to judge its URLs unless its braces already refuse it (each brace that is not a
+    # placeholder would be one more item in Markdown's stash).
+    if not any(p.code == "placeholders" for p in problems):
+        problems += url_problems(msgid, msgstr)
+    return problems
+
+
 # --------------------------------------------------------------------------- style
 
 _END_CLASSES = [
@@ -429,18 +712,15 @@ def translation_problems(msgid: str, msgstr: str, single_number: bool = False) -
     ``single_number`` says ``msgstr`` is a plural form used for one number only
     (see :func:`placeholder_problems`).
     """
-    return (
-        placeholder_problems(msgid, msgstr, allow_missing=single_number)
-        + markup_problems(msgid, msgstr)
-        + style_problems(msgid, msgstr)
-    )
+    errors = content_errors(msgid, msgstr, single_number)
+    if errors and errors[0].code in ("control", "complexity"):
+        return errors
+    return errors + style_problems(msgid, msgstr)
 
 
 def render_safe(msgid: str, msgstr: str) -> bool:
     """Whether a translation may be put on a page: no error-level problem."""
-    return not any(
-        p.severity == "error" for p in placeholder_problems(msgid, msgstr) + markup_problems(msgid, msgstr)
-    )
+    return not any(p.severity == "error" for p in content_errors(msgid, msgstr))
 
 
 # --------------------------------------------------------------------------- statistics

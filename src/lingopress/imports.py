@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lingopress.catalogs import domains, locale_catalog, read_locale_po, read_pot, touch_revision
-from lingopress.checks import markup_problems, placeholder_problems
+from lingopress.checks import content_errors, control_problems
 from lingopress.config import Config
 from lingopress.errors import CatalogError
 from lingopress.files import project_writes, write_all
@@ -124,14 +124,16 @@ def _problems(incoming: Message, current: Message) -> list[str]:
         return ["plural entry where the project has a singular one, or the reverse"]
     if len(incoming.msgstr) != len(current.msgstr):
         return [f"{len(incoming.msgstr)} plural forms; the locale has {len(current.msgstr)}"]
-    reasons = []
+    reasons: list[str] = []
     for i, form in enumerate(incoming.msgstr):
         if not form:
             continue
         source = current.msgid if i == 0 or current.msgid_plural is None else current.msgid_plural
-        for problem in placeholder_problems(source, form) + markup_problems(source, form):
-            if problem.severity == "error":
-                reasons.append(f"{problem.message} [{problem.code}]")
+        reasons.extend(f"{problem.message} [{problem.code}]" for problem in content_errors(source, form))
+    reasons.extend(
+        f"translator comment: {problem.message} [{problem.code}]"
+        for problem in control_problems("\n".join(incoming.translator_comments))
+    )
     return reasons
 
 
@@ -195,13 +197,11 @@ def _import_one(
     open_positions = [i for i, m in enumerate(project.messages) if not m.has_translation]
     valid = []
     for old in stale:
-        reasons = [
-            f"{p.message} [{p.code}]"
-            for form in old.msgstr
-            if form
-            for p in placeholder_problems(old.msgid, form) + markup_problems(old.msgid, form)
-            if p.severity == "error"
+        # Its msgid would be written as the suggestion's previous msgid: no control characters.
+        problems = control_problems("".join([old.msgctxt or "", old.msgid, old.msgid_plural or ""])) or [
+            p for form in old.msgstr if form for p in content_errors(old.msgid, form)
         ]
+        reasons = [f"{p.message} [{p.code}]" for p in problems]
         if reasons:
             report.rejected.extend(Rejection(display, old.lineno, r) for r in reasons)
         else:
@@ -298,7 +298,7 @@ def _import_files(config: Config, files: list[Path], locale: str | None, dry_run
         if _import_one(catalog, projects[key], file_report, display):
             changed.add(key)
             last = catalog.header_fields().get("Last-Translator") if catalog.header.msgstr[0] else None
-            if last:
+            if last and not control_problems(last):
                 fields = projects[key].header_fields()
                 fields["Last-Translator"] = last
                 projects[key].set_header_fields(fields)

@@ -24,6 +24,7 @@ from markdown import util as md_util
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
+from lingopress.urls import UrlGuard
 from lingopress.values import tokenize
 
 __all__ = [
@@ -562,6 +563,11 @@ class _Extension(Extension):  # type: ignore[misc]
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
         # Before "inline" (20): the text of each block is still its raw Markdown.
         md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
+        # Last, after attr_list and unescape: no URL outside the allow-list reaches a page.
+        owner = self.owner
+        md.treeprocessors.register(
+            UrlGuard(md, lambda: owner._parsed.body if owner._parsed else ""), "lingopress-urls", -10
+        )
         _quick_block_tests(md)
         _quick_block_level(md)
         _quick_preprocessors(md)
