@@ -35,11 +35,8 @@ __version__ = "0.1.0"
 @cache
 def set_up_process() -> None:
     """Once, in a process that runs lingopress tasks and ends (the invoke tasks, the benchmark's
-    stages), after their modules are imported. Not for a process that uses lingopress among
-    other things: Pygments stays hidden from Python-Markdown's codehilite there.
+    stages), after their modules are imported.
 
-    - Python-Markdown's fenced_code is imported without Pygments (see
-      :func:`lingopress.segment.without_pygments`: about 30 ms).
     - What is imported lives as long as the process: it is frozen from the garbage
       collector, so that full collections (at exit too) need not walk it again (about 25 ms of
       the seed's build).
@@ -50,8 +47,5 @@ def set_up_process() -> None:
     """
     import gc
 
-    from lingopress.segment import without_pygments
-
-    without_pygments()
     gc.freeze()
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
