@@ -353,6 +353,7 @@ class BodySegmenter:
         parsing; mark the blocks shown in the source language."""
         parsed, translate = self._parsed, self._translate
         assert parsed is not None and translate is not None
+        plain = _no_inline_syntax if _default_inline_patterns(md) else _never
         for block in parsed.blocks:
             element = _element_at(root, block.path)
             translation = translate(block.segment)
@@ -361,7 +362,7 @@ class BodySegmenter:
             new_text = self._fill_text(translation.text, md, fill)
             if block.attrs:
                 new_text += (" " if block.heading else "\n") + block.attrs
-            element.text = new_text
+            element.text = md_util.AtomicString(new_text) if plain(new_text) else new_text
             if translation.fallback:
                 for name, value in self._fallback_attrs.items():
                     element.set(name, value)
@@ -383,6 +384,47 @@ class BodySegmenter:
             else:
                 out.append(token.text.replace("{", "\\{").replace("}", "\\}"))
         return "".join(out)
+
+
+# Python-Markdown's inline patterns, 3.6 to 3.11 (3.11 has one 'em_strong' for both ``*`` and
+# ``_``), and what each needs before it can match: one of these characters, or a hard line break
+# (two spaces, newline).
+_INLINE_PATTERNS = [
+    "backtick",
+    "escape",
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+    "linebreak",
+    "html",
+    "entity",
+    "not_strong",
+    "em_strong",
+    "em_strong2",
+]
+_INLINE_SYNTAX_RE = re.compile(r"[`\\\[\]!<>&*_]|  \n")
+
+
+def _default_inline_patterns(md: markdown.Markdown) -> bool:
+    """Whether every inline pattern registered with ``md`` is one of :data:`_INLINE_PATTERNS`."""
+    patterns = md.inlinePatterns
+    return sum(name in patterns for name in _INLINE_PATTERNS) == len(patterns)
+
+
+def _no_inline_syntax(text: str) -> bool:
+    """Whether no inline pattern of Python-Markdown can match in ``text``: then the text is marked
+    atomic (:class:`markdown.util.AtomicString`) and the inline pass leaves it as it is, which it
+    would anyway, only later (most of the blocks of a page are such plain text)."""
+    return _INLINE_SYNTAX_RE.search(text) is None
+
+
+def _never(text: str) -> bool:
+    return False
 
 
 def _element_at(root: etree.Element, path: tuple[int, ...]) -> etree.Element:
