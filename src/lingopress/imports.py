@@ -28,6 +28,7 @@ from lingopress.checks import markup_problems, placeholder_problems
 from lingopress.config import Config
 from lingopress.errors import CatalogError
 from lingopress.merge import match_fuzzy
+from lingopress.plurals import adopt_plural_forms
 from lingopress.pofile import Catalog, Message, read_po, save_po
 from lingopress.segment import collapse
 
@@ -282,6 +283,10 @@ def import_files(
             existing = read_locale_po(config, target_locale, domain)
             projects[key] = locale_catalog(config, target_locale, domain, templates[domain], existing)
         file_report.target = config.relative(config.po_path(target_locale, domain))
+        # A translator's tool may order the plural forms by another rule (GNU's, CLDR's).
+        project_rule = projects[key].header_fields().get("Plural-Forms", "")
+        for line, reason in adopt_plural_forms(catalog, project_rule):
+            file_report.rejected.append(Rejection(display, line, reason))
         if _import_one(catalog, projects[key], file_report, display):
             changed.add(key)
             last = catalog.header_fields().get("Last-Translator") if catalog.header.msgstr[0] else None

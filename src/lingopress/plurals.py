@@ -21,17 +21,23 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lingopress.pofile import Catalog
 
 __all__ = [
     "GNU_PLURAL_FORMS",
     "MAX_DEPTH",
     "MAX_EXPRESSION",
     "PLURAL_SAMPLE",
+    "adopt_plural_forms",
     "compile_plural",
     "form_map",
     "gnu_plural_forms",
     "parse_plural_forms",
     "plural_forms_table",
+    "remap_forms",
 ]
 
 PLURAL_SAMPLE = range(10_001)
@@ -364,3 +370,42 @@ def remap_forms(msgstr: Sequence[str], mapping: Sequence[int]) -> list[str]:
     ['other', 'one']
     """
     return [msgstr[i] if i < len(msgstr) else "" for i in mapping]
+
+
+def adopt_plural_forms(catalog: Catalog, plural_forms: str) -> list[tuple[int, str]]:
+    """Put the forms of ``catalog``'s plural entries in the order of the rule ``plural_forms`` (the
+    project's), from the order of the catalog's own ``Plural-Forms`` (a translator's tool may
+    write GNU gettext's rule where the project has CLDR's: Arabic's forms 4 and 5 swap places).
+
+    Changes ``catalog`` in place. Returns ``(line, reason)`` for each plural entry that cannot be
+    mapped (the file's rule makes fewer or other distinctions than the project's); the forms of
+    those entries are emptied, so that nothing of them is taken. A file without a usable
+    ``Plural-Forms``, or with the same rule, is left as it is.
+    """
+    theirs = catalog.header_fields().get("Plural-Forms", "").strip() if catalog.header.msgstr[0] else ""
+    if not theirs or theirs == plural_forms.strip():
+        return []
+    try:
+        their_nplurals = plural_forms_table(theirs)[0]
+        mapping = form_map(theirs, plural_forms)
+    except ValueError:
+        return []  # the validator reports it; the forms are taken as they are
+    if mapping == tuple(range(their_nplurals)):
+        return []
+    problems: list[tuple[int, str]] = []
+    for message in [*catalog.messages, *catalog.obsolete]:
+        if message.msgid_plural is None or len(message.msgstr) != their_nplurals:
+            continue  # a wrong number of forms is rejected entry by entry
+        if mapping is None:
+            if any(message.msgstr):
+                problems.append(
+                    (
+                        message.lineno,
+                        f"the file's Plural-Forms {theirs!r} cannot be mapped onto the project's"
+                        f" {plural_forms!r}: its plural forms are not taken",
+                    )
+                )
+            message.msgstr = [""] * len(message.msgstr)
+        else:
+            message.msgstr = remap_forms(message.msgstr, mapping)
+    return problems
