@@ -168,28 +168,28 @@ def _without_attr(attrs: str, name: str) -> str:
 
 
 class _BlockProcessor(Treeprocessor):  # type: ignore[misc]
-    """Puts the translations in the blocks before inline parsing (see module docstring)."""
+    """Hands the tree before inline parsing to its body segmenter (see module docstring)."""
 
-    def __init__(self, md: markdown.Markdown, owner: BodySegmenter):
+    def __init__(self, md: markdown.Markdown, on_tree: Callable[[etree.Element, markdown.Markdown], None]):
         super().__init__(md)
-        self.owner = owner
+        self.on_tree = on_tree
 
     def run(self, root: etree.Element) -> None:
-        self.owner._on_tree(root, self.md)
+        self.on_tree(root, self.md)
 
 
 class _Extension(Extension):  # type: ignore[misc]
     """lingopress's part of the article pipeline: every processor it adds or removes is here."""
 
-    def __init__(self, owner: BodySegmenter):
+    def __init__(self, on_tree: Callable[[etree.Element, markdown.Markdown], None]):
         super().__init__()
-        self.owner = owner
+        self.on_tree = on_tree
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Raw inline HTML is not part of article or translation text: it is shown as text.
         md.inlinePatterns.deregister("html")
         # Before "inline" (20): the text of each block is still its raw Markdown.
-        md.treeprocessors.register(_BlockProcessor(md, self.owner), "lingopress-blocks", 25)
+        md.treeprocessors.register(_BlockProcessor(md, self.on_tree), "lingopress-blocks", 25)
 
 
 class BodySegmenter:
@@ -203,7 +203,7 @@ class BodySegmenter:
     """
 
     def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=[*markdown_extensions(), _Extension(self)])
+        self.md = markdown.Markdown(extensions=[*markdown_extensions(), _Extension(self._on_tree)])
         self._body = ""
         self._cursor = 0
         self._cursor_line = self._cursor_line_start = 1
