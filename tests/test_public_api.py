@@ -9,6 +9,7 @@ too, so that the scan cannot pass by matching nothing.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,9 @@ def _imported(tree: ast.Module) -> dict[str, str]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if not alias.name.startswith("lingopress"):
-                    names[(alias.asname or alias.name).split(".")[0]] = alias.name
+                    # "import a.b" binds "a"; "import a.b as c" binds "c" to a.b.
+                    local = alias.asname or alias.name.split(".")[0]
+                    names[local] = alias.name if alias.asname else local
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.startswith("lingopress"):
                 continue
@@ -77,6 +80,21 @@ def _foreign(tree: ast.Module, imported: dict[str, str]) -> set[str]:
                 continue
         foreign.add(target.id)
     return foreign
+
+
+# Methods of Python-Markdown's objects that a replacement would patch (processors' run and test,
+# the Markdown instance's own).
+_METHODS = {"run", "test", "convert", "reset", "is_block_level", "handleMatch"}
+
+
+def _not_exported(module: str, attr: str) -> bool:
+    """Whether ``module`` declares its public names (``__all__``) and ``attr`` is not one of them
+    (``gettext.c2py``)."""
+    try:
+        exported = getattr(importlib.import_module(module), "__all__", None)
+    except ImportError:
+        return False
+    return exported is not None and attr not in exported and not attr.startswith("__")
 
 
 def _patches(value: ast.expr) -> bool:
@@ -123,7 +141,15 @@ def violations(source: str, name: str = "<source>") -> list[str]:
                     root = _root(base)
                     if root in imported or not isinstance(base, ast.Name) or root not in own:
                         report(node, f"underscore attribute .{attr} of another object")
-        elif isinstance(node, ast.Subscript):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in imported
+            and not node.attr.startswith("_")
+            and _not_exported(imported[node.value.id], node.attr)
+        ):
+            report(node, f"{imported[node.value.id]}.{node.attr}, not among the module's public names")
+        if isinstance(node, ast.Subscript):
             value = node.value
             if (
                 isinstance(value, ast.Attribute)
@@ -141,7 +167,9 @@ def violations(source: str, name: str = "<source>") -> list[str]:
                 root = _root(target)
                 if root in imported or root in foreign:
                     report(node, f"assignment to {ast.unparse(target)} (another package's object)")
-                elif value is not None and _patches(value) and root not in {"self", "cls"}:
+                elif root not in {"self", "cls"} and (
+                    (value is not None and _patches(value)) or target.attr in _METHODS
+                ):
                     report(node, f"assignment to {ast.unparse(target)} (a replaced method)")
     return found
 
@@ -178,6 +206,8 @@ def test_no_private_api_monkey_patching_or_sys_modules_tricks_in_src() -> None:
             "assignment to md.is_block_level (a replaced method)",
         ),
         ("def f(processor):\n    processor.run = lambda lines: lines\n", "assignment to processor.run"),
+        ("def f(processor, g):\n    processor.test = g(processor.test)\n", "assignment to processor.test"),
+        ("import gettext\nf = gettext.c2py('n')\n", "gettext.c2py, not among the module's public names"),
         (
             "from babel import Locale\nf = Locale.parse('de').currency_formats\nf['x'] = 1\nf.y = 2\n",
             "assignment to f.y",
