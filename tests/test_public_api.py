@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
+import types
 from pathlib import Path
 
 import pytest
@@ -91,10 +93,15 @@ def _not_exported(module: str, attr: str) -> bool:
     """Whether ``module`` declares its public names (``__all__``) and ``attr`` is not one of them
     (``gettext.c2py``)."""
     try:
-        exported = getattr(importlib.import_module(module), "__all__", None)
+        imported = importlib.import_module(module)
     except ImportError:
         return False
-    return exported is not None and attr not in exported and not attr.startswith("__")
+    exported = getattr(imported, "__all__", None)
+    if exported is None or attr in exported or attr.startswith("__"):
+        return False
+    if isinstance(getattr(imported, attr, None), types.ModuleType):
+        return False  # a submodule
+    return importlib.util.find_spec(f"{module}.{attr}") is None if hasattr(imported, "__path__") else True
 
 
 def _patches(value: ast.expr) -> bool:
