@@ -12,6 +12,10 @@ from babel.messages.plurals import get_plural
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lingopress.catalogs import update_project
+from lingopress.config import Config
+from lingopress.extract import extract_project, write_pots
+from lingopress.imports import import_files
 from lingopress.locales import locale_info, plural_forms_of
 from lingopress.plurals import (
     GNU_PLURAL_FORMS,
@@ -21,7 +25,8 @@ from lingopress.plurals import (
     gnu_plural_forms,
     plural_forms_table,
 )
-from lingopress.pofile import parse_po
+from lingopress.pofile import parse_po, read_po, save_po
+from lingopress.render import Renderer, Translations
 
 ARABIC_GNU = GNU_PLURAL_FORMS["ar"]
 # CLDR's Arabic rule as Babel 2.14 to 2.18 give it: forms 4 and 5 the other way round from GNU's.
@@ -232,3 +237,42 @@ def test_accepted_rules_are_judged_by_what_they_do() -> None:
     assert french.accepts_plural_forms("nplurals=2; plural=(n>1);")
     assert not french.accepts_plural_forms("nplurals=2; plural=(n != 1);")
     assert locale_info("ar").accepts_plural_forms(ARABIC_GNU)
+
+
+def test_import_puts_a_gnu_ordered_arabic_file_in_the_projects_order(project: Config, tmp_path: Path) -> None:
+    """A translator's file with GNU's Arabic rule, into a project file that keeps Babel's older
+    order: each form lands where the project's rule looks for it, and the project keeps its rule."""
+    write_pots(project, extract_project(project).catalogs)
+    update_project(project, ["ar"])
+    site = project.po_path("ar", "site")
+    catalog = read_po(site)
+    fields = catalog.header_fields()
+    fields["Plural-Forms"] = ARABIC_OLD_CLDR
+    catalog.set_header_fields(fields)
+    save_po(site, catalog)
+    forms = "".join(f'msgstr[{i}] "{{num}} f{i}"\n' for i in range(6))
+    sent = tmp_path / "site.po"
+    sent.write_text(
+        f'msgid ""\nmsgstr ""\n"Language: ar\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        f'"Plural-Forms: {ARABIC_GNU}\\n"\n\n'
+        f'msgid "{{num}} minute read"\nmsgid_plural "{{num}} minutes read"\n{forms}',
+        "utf-8",
+    )
+    report = import_files(project, [sent], locale="ar")
+    assert report.files[0].rejected == []
+    after = read_po(site)
+    assert after.header_fields()["Plural-Forms"] == ARABIC_OLD_CLDR
+    (entry,) = [m for m in after.messages if m.msgid == "{num} minute read"]
+    assert entry.msgstr == [f"{{num}} f{i}" for i in (0, 1, 2, 3, 5, 4)]
+
+
+def test_template_plurals_follow_the_site_catalogs_own_rule(project: Config) -> None:
+    """ngettext picks the form by the rule of the catalog the translations come from: n = 100 is
+    form 5 by GNU's Arabic rule and form 4 by Babel's older one."""
+    forms = tuple(f"f{i}" for i in range(6))
+    entries = {(None, "{num} minute read"): forms}
+    renderer = Renderer(project)
+    for rule, expected in [(ARABIC_GNU, "f5"), (ARABIC_OLD_CLDR, "f4")]:
+        site = Translations(entries, plural_forms=rule)
+        ngettext = renderer.gettext_functions(locale_info("ar"), site)["ngettext"]
+        assert str(ngettext("{num} minute read", "{num} minutes read", 100)) == expected
