@@ -6,6 +6,10 @@ each block as a :class:`Segment`, with where it is in the tree; when rendering,
 a tree processor that runs before the inline pass puts each translation in its
 block's place, where it gets the same inline treatment. So what is extracted is
 exactly what is replaced.
+
+Python-Markdown is used through its public extension API only: each parse and
+each rendering is one ``Markdown.convert`` of the body (after ``reset``), and
+lingopress's processors are registered in one place, :meth:`_Extension.extendMarkdown`.
 """
 
 from __future__ import annotations
