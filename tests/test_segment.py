@@ -216,3 +216,11 @@ assert gc.get_threshold()[0] == 10_000
 """
     src = str(Path(__file__).resolve().parent.parent / "src")
     subprocess.run([sys.executable, "-c", script], check=True, env={"PYTHONPATH": src})
+
+
+def test_autolinks_inside_a_markdown_html_block_are_links() -> None:
+    """A reference list in ``<div markdown="1">`` keeps its ``<https://...>`` links (Python-Markdown
+    3.8 and later; before, they stayed text, and a browser took them for a tag)."""
+    body = '<div class="refs" translate="no" markdown="1">\n\n- Source. <https://example.org/a/>\n\n</div>\n'
+    html = BodySegmenter().render(body, lambda s: Translation(s.text, False), str, {})
+    assert '<a href="https://example.org/a/">https://example.org/a/</a>' in html
