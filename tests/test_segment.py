@@ -180,6 +180,7 @@ def test_untranslated_body_renders_as_python_markdown_renders_it() -> None:
 
 
 def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:
+    """Where the blocks are, found once, serves every rendering of the same body."""
     segmenter = BodySegmenter()
 
     def variant(n: int) -> Callable[[Segment], Translation]:
