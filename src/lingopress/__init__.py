@@ -3,6 +3,7 @@
 The package follows the flow of the data, one module per stage::
 
     config     pyproject.toml [tool.lingopress] -> Config
+    plurals    gettext plural expressions (a safe evaluator); GNU gettext's and CLDR's rules
     locales    locale names, BCP 47 tags, plural forms, text direction (CLDR)
     source     source/*.md -> Article (front matter, typed values, body)
     values     typed values -> locale-formatted strings; the {placeholder} syntax
@@ -14,7 +15,7 @@ The package follows the flow of the data, one module per stage::
     merge      POT + PO -> updated PO (exact, whitespace and fuzzy matching)
     catalogs   locales/ on disk: update and compile every locale's PO files
     imports    translators' PO files -> project PO files, validated entry by entry
-    mofile     Catalog -> MO bytes, as msgfmt writes them
+    mofile     Catalog -> MO bytes, as msgfmt --no-hash writes them
     checks     one translation -> Problems (placeholders, markup, style); statistics
     glossary   glossary/<locale>.csv -> the terms a translation must use
     gate       the project -> Diagnostics and a verdict per locale (invoke check)
