@@ -79,3 +79,21 @@ def test_placeholder_pattern_finds_what_the_plain_alternation_finds(text: str) -
     plain = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
     found = [(m.span(), m.group(1)) for m in _TOKEN_RE.finditer(text)]
     assert found == [(m.span(), m.group(1)) for m in plain.finditer(text)]
+
+
+def test_whole_money_leaves_babels_shared_patterns_as_they_were() -> None:
+    """Whole amounts lose their decimals in our output only: Babel's own currency formatting of the
+    same locales still shows them afterwards (its pattern objects are shared and cached)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    value = parse_value("v", {"money": 7000, "currency": "EUR"})
+    names = ["en", "de", "fr", "ar", "ja", "tr", "ru", "sr_Latn", "es", "hi"]
+    for name in names:
+        locale = Locale.parse(name)
+        whole = format_value(value, locale)
+        full = format_currency(Decimal(7000), "EUR", locale=locale)
+        assert whole != full, name
+        assert locale.currency_formats["standard"].frac_prec == (2, 2), name
+        assert full.replace(locale.number_symbols["latn"]["decimal"] + "00", "") == whole, name

@@ -4,6 +4,7 @@ The package follows the flow of the data, one module per stage::
 
     inputs     reading input files: regular files of a bounded size only
     config     pyproject.toml [tool.lingopress] -> Config
+    plurals    gettext plural expressions (a safe evaluator); GNU gettext's and CLDR's rules
     locales    locale names, BCP 47 tags, plural forms, text direction (CLDR)
     source     source/*.md -> Article (front matter, typed values, body)
     values     typed values -> locale-formatted strings; the {placeholder} syntax
@@ -17,7 +18,7 @@ The package follows the flow of the data, one module per stage::
     merge      POT + PO -> updated PO (exact, whitespace and fuzzy matching)
     catalogs   locales/ on disk: update and compile every locale's PO files
     imports    translators' PO files -> project PO files, validated entry by entry
-    mofile     Catalog -> MO bytes, as msgfmt writes them
+    mofile     Catalog -> MO bytes, as msgfmt --no-hash writes them
     checks     one translation -> Problems (placeholders, markup, style); statistics
     glossary   glossary/<locale>.csv -> the terms a translation must use
     gate       the project -> Diagnostics and a verdict per locale (invoke check)
@@ -38,11 +39,8 @@ __version__ = "0.1.0"
 @cache
 def set_up_process() -> None:
     """Once, in a process that runs lingopress tasks and ends (the invoke tasks, the benchmark's
-    stages), after their modules are imported. Not for a process that uses lingopress among
-    other things: Pygments stays hidden from Python-Markdown's codehilite there.
+    stages), after their modules are imported.
 
-    - Python-Markdown's fenced_code is imported without Pygments (see
-      :func:`lingopress.segment.without_pygments`: about 30 ms).
     - What is imported lives as long as the process: it is frozen from the garbage
       collector, so that full collections (at exit too) need not walk it again (about 25 ms of
       the seed's build).
@@ -53,8 +51,5 @@ def set_up_process() -> None:
     """
     import gc
 
-    from lingopress.segment import without_pygments
-
-    without_pygments()
     gc.freeze()
     gc.set_threshold(10_000, *gc.get_threshold()[1:])

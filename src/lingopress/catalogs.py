@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from lingopress.config import Config, LocaleConfig
 from lingopress.errors import CatalogError
 from lingopress.files import project_writes, write_all, write_atomic
+from lingopress.locales import plural_forms_of
 from lingopress.mofile import mo_bytes
 from lingopress.parallel import map_chunks
+from lingopress.plurals import parse_plural_forms
 from lingopress.pofile import (
     Catalog,
     Message,
@@ -92,7 +94,7 @@ def po_header_fields(
     result["Language"] = locale.name
     result["Content-Type"] = "text/plain; charset=UTF-8"
     result["Content-Transfer-Encoding"] = "8bit"
-    result["Plural-Forms"] = locale.info.plural_forms
+    result["Plural-Forms"] = plural_forms_of(old, locale.info)
     for key, value in fields.items():
         if key not in result:
             result[key] = value
@@ -158,7 +160,7 @@ def _merged(
         old,
         fuzzy_matching=fuzzy_matching,
         keep_obsolete=not purge_obsolete,
-        nplurals=locale.info.nplurals,
+        nplurals=parse_plural_forms(plural_forms_of(old.header_fields(), locale.info))[0],
     )
     old_fields = old.header_fields() if old.header.msgstr[0] else None
     fields = po_header_fields(locale, domain, pot, old_fields)

@@ -10,7 +10,6 @@ Every finding has a stable code; ``docs/check.md`` lists them all.
 
 from __future__ import annotations
 
-import gettext
 import re
 import string
 import unicodedata
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from lingopress.plurals import compile_plural
 from lingopress.urls import ALLOWED_SCHEMES, RefusedUrl, UrlGuard, normalise
 from lingopress.values import tokenize
 
@@ -162,7 +162,7 @@ def single_number_forms(plural_expr: str, nplurals: int) -> frozenset[int]:
     >>> sorted(single_number_forms("(n != 1)", 2)), sorted(single_number_forms("0", 1))
     ([0], [])
     """
-    choose = gettext.c2py(plural_expr)
+    choose = compile_plural(plural_expr)
     uses = Counter(choose(n) for n in range(1000))
     return frozenset(i for i in range(nplurals) if uses[i] == 1)
 

@@ -39,8 +39,9 @@ from lingopress.config import Config
 from lingopress.errors import CatalogError, GlossaryError
 from lingopress.extract import Extraction, extract_project, pot_plan, stale_pots
 from lingopress.glossary import Glossary, read_glossary
-from lingopress.locales import LocaleInfo
+from lingopress.locales import LocaleInfo, plural_forms_of
 from lingopress.parallel import map_chunks
+from lingopress.plurals import parse_plural_forms
 from lingopress.pofile import Catalog, Message, read_po
 from lingopress.validate import validate_catalog
 
@@ -286,11 +287,13 @@ def check_catalog(
     if pot is not None:
         for line, problem in _merge_problems(catalog, pot, path):
             add(line, problem.severity, problem.code, problem.message)
+    # The file's own rule says which msgstr[i] is for a single number (see plural_forms_of).
+    nplurals, plural_expr = parse_plural_forms(plural_forms_of(catalog.header_fields(), info))
     for message in catalog.messages:
         line = message.lineno or 1
         plural = message.msgid_plural is not None
         if message.has_translation:
-            single = single_number_forms(info.plural_expr, info.nplurals) if plural else frozenset()
+            single = single_number_forms(plural_expr, nplurals) if plural else frozenset()
             problems: list[Problem] = []
             for i, form in enumerate(message.msgstr):
                 if form:

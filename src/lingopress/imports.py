@@ -29,6 +29,7 @@ from lingopress.config import Config
 from lingopress.errors import CatalogError
 from lingopress.files import project_writes, write_all
 from lingopress.merge import match_fuzzy
+from lingopress.plurals import adopt_plural_forms
 from lingopress.pofile import Catalog, Message, format_po, read_po
 from lingopress.segment import collapse
 
@@ -295,6 +296,10 @@ def _import_files(config: Config, files: list[Path], locale: str | None, dry_run
             existing = read_locale_po(config, target_locale, domain)
             projects[key] = locale_catalog(config, target_locale, domain, templates[domain], existing)
         file_report.target = config.relative(config.po_path(target_locale, domain))
+        # A translator's tool may order the plural forms by another rule (GNU's, CLDR's).
+        project_rule = projects[key].header_fields().get("Plural-Forms", "")
+        for line, reason in adopt_plural_forms(catalog, project_rule):
+            file_report.rejected.append(Rejection(display, line, reason))
         if _import_one(catalog, projects[key], file_report, display):
             changed.add(key)
             last = catalog.header_fields().get("Last-Translator") if catalog.header.msgstr[0] else None

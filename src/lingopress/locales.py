@@ -1,4 +1,5 @@
-"""Locale names, BCP 47 tags, plural forms and text direction, all from CLDR (Babel)."""
+"""Locale names, BCP 47 tags, plural forms and text direction, from CLDR (Babel); the plural
+rules a PO file may have (CLDR's or GNU gettext's, see :mod:`lingopress.plurals`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
-__all__ = ["LocaleInfo", "is_locale_name", "locale_info"]
+from lingopress.plurals import gnu_plural_forms, plural_forms_table
+
+__all__ = ["LocaleInfo", "is_locale_name", "locale_info", "plural_forms_of"]
 
 _NAME_RE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
 
@@ -36,6 +39,25 @@ class LocaleInfo:
     def plural_forms(self) -> str:
         """The PO header value, e.g. ``nplurals=2; plural=(n != 1);``."""
         return f"nplurals={self.nplurals}; plural={self.plural_expr};"
+
+    @property
+    def accepted_plural_forms(self) -> dict[str, str]:
+        """The rules a PO file for this locale may have, by whose they are: CLDR's (what a new
+        file gets) and GNU gettext's (what msginit and Poedit write), when it knows the language."""
+        rules = {"CLDR": self.plural_forms}
+        gnu = gnu_plural_forms(self.name)
+        if gnu is not None:
+            rules["GNU gettext"] = gnu
+        return rules
+
+    def accepts_plural_forms(self, value: str) -> bool:
+        """Whether a ``Plural-Forms`` value does what CLDR's or GNU gettext's rule does for every
+        n of :data:`lingopress.plurals.PLURAL_SAMPLE` (ValueError when it is unusable)."""
+        rules = self.accepted_plural_forms.values()
+        if value.strip() in rules:
+            return True  # the same text: no need to evaluate it
+        table = plural_forms_table(value)
+        return any(plural_forms_table(rule) == table for rule in rules)
 
     @property
     def babel(self) -> Locale:
@@ -81,3 +103,18 @@ def locale_info(name: str) -> LocaleInfo:
         nplurals=plural.num_plurals,
         plural_expr=plural.plural_expr,
     )
+
+
+def plural_forms_of(fields: dict[str, str] | None, info: LocaleInfo) -> str:
+    """The ``Plural-Forms`` a locale's PO file keeps through ``update``: its own when it is a
+    usable rule (whether it agrees with CLDR's or GNU gettext's is the check's to say: changing
+    the rule would change what each ``msgstr[i]`` means); CLDR's for a new file, or in place of a
+    missing, template or unusable value."""
+    value = (fields or {}).get("Plural-Forms", "").strip()
+    if value:
+        try:
+            plural_forms_table(value)
+        except ValueError:
+            return info.plural_forms
+        return value
+    return info.plural_forms

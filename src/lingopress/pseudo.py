@@ -14,7 +14,6 @@ to ``locales/``.
 from __future__ import annotations
 
 import dataclasses
-import gettext as gettext_module
 import math
 import re
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from babel import Locale
 
 from lingopress.config import Config, LocaleConfig
 from lingopress.locales import LocaleInfo, locale_info
+from lingopress.plurals import compile_plural
 from lingopress.pofile import Catalog, Message
 
 __all__ = [
@@ -166,7 +166,7 @@ def pseudo_text(text: str, direction: str = "ltr") -> str:
 def _plural_forms(message: Message, info: LocaleInfo, direction: str) -> list[str]:
     if message.msgid_plural is None:
         return [pseudo_text(message.msgid, direction)]
-    plural = gettext_module.c2py(info.plural_expr)
+    plural = compile_plural(info.plural_expr)
     one = plural(1)
     return [
         pseudo_text(message.msgid if i == one else message.msgid_plural, direction)

@@ -9,7 +9,6 @@ put in, so a translator cannot inject markup through ``site.po`` either.
 from __future__ import annotations
 
 import datetime as dt
-import gettext as gettext_module
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from lingopress.checks import render_safe
 from lingopress.config import Config
 from lingopress.errors import TemplateError
 from lingopress.locales import LocaleInfo
+from lingopress.plurals import compile_plural, parse_plural_forms
 from lingopress.pofile import Catalog
 from lingopress.pseudo import PseudoLocaleInfo, accent
 from lingopress.segment import BodySegmenter, ParsedBody, Segment, Translation
@@ -43,6 +43,9 @@ class Translations:
     """The usable translations of one domain in one locale: translated, not fuzzy, safe."""
 
     entries: Mapping[Key, tuple[str, ...]]
+    plural_forms: str | None = None
+    """The catalog's own ``Plural-Forms`` (which of its ``msgstr[i]`` a number takes); None: the
+    locale's CLDR rule."""
 
     @classmethod
     def from_catalog(
@@ -68,7 +71,8 @@ class Translations:
                 ):
                     continue
             entries[message.key] = tuple(message.msgstr)
-        return cls(entries)
+        plural_forms = catalog.header_fields().get("Plural-Forms") if catalog.header.msgstr[0] else None
+        return cls(entries, plural_forms)
 
     @classmethod
     def identity(cls) -> Translations:
@@ -122,8 +126,12 @@ def _long_date(value: dt.date, locale: Locale) -> str:
 
 
 @cache
-def _plural_function(expr: str) -> Callable[[int], int]:
-    return gettext_module.c2py(expr)
+def _plural_function(plural_forms: str) -> Callable[[int], int]:
+    """The rule of a ``Plural-Forms`` value (checked by then: one that is not falls back to n != 1)."""
+    try:
+        return compile_plural(parse_plural_forms(plural_forms)[1])
+    except ValueError:
+        return compile_plural("n != 1")
 
 
 class _TemplateLoader(jinja2.FileSystemLoader):
@@ -202,8 +210,8 @@ class Renderer:
     def gettext_functions(self, locale: LocaleInfo, site: Translations) -> dict[str, Callable[..., Markup]]:
         """The template's gettext functions for ``locale``, and ``fallback_attrs(message)``."""
         babel_locale = locale.babel
-        plural = _plural_function(locale.plural_expr)
-        source_plural = _plural_function(self.config.source_locale.plural_expr)
+        plural = _plural_function(site.plural_forms or locale.plural_forms)
+        source_plural = _plural_function(self.config.source_locale.plural_forms)
 
         def fill(text: str, values: dict[str, Any]) -> Markup:
             out = []

@@ -4,7 +4,8 @@ The PO reader (:mod:`lingopress.pofile`) guarantees syntax; a file can still
 parse and be unusable. :func:`validate_catalog` finds what GNU tools, polib and
 Babel let through: a missing or template header, a ``Language`` that is not the
 file's locale (or not a locale at all), a ``Plural-Forms`` that is missing,
-unparsable, inconsistent or at odds with CLDR, and plural entries with the
+unparsable, or agreeing with neither CLDR's nor GNU gettext's rule for the
+language (:mod:`lingopress.plurals`), and plural entries with the
 wrong number of forms. Content (placeholders, links, markup) is the business of
 :mod:`lingopress.checks`.
 
@@ -18,75 +19,22 @@ structurally sound.
 from __future__ import annotations
 
 import codecs
-import gettext
 import re
 from collections.abc import Callable, Collection
-from functools import cache
 
 from lingopress.checks import Diagnostic
 from lingopress.locales import LocaleInfo, is_locale_name, locale_info
+from lingopress.plurals import PLURAL_SAMPLE, plural_forms_table
 from lingopress.pofile import Catalog
 
-__all__ = ["PLURAL_SAMPLE", "parse_plural_forms", "validate_catalog"]
+__all__ = ["validate_catalog"]
 
-PLURAL_SAMPLE = range(1001)
-"""The values of ``n`` a plural expression is evaluated for."""
-
-_MAX_EXPR = 1000
-_PLURAL_FORMS_RE = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
 _HEADER_KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _TEMPLATE_VALUES = {
     "Content-Type": "charset=CHARSET",
     "Plural-Forms": "nplurals=INTEGER",
 }
 _CHARSET_RE = re.compile(r"charset\s*=\s*([^\s;]+)", re.I)
-
-
-@cache
-def _compile(expr: str) -> Callable[[int], int]:
-    # gettext.c2py accepts only C operators, integer literals and n: it never evaluates
-    # names, calls or attributes, so a hostile header cannot run code.
-    return gettext.c2py(expr)
-
-
-@cache
-def parse_plural_forms(value: str) -> tuple[int, tuple[int, ...]]:
-    """Parse a ``Plural-Forms`` value; return nplurals and the form chosen for each n in 0..1000.
-
-    Raise ValueError with a message for the translator when the value is unusable.
-
-    >>> parse_plural_forms("nplurals=2; plural=(n != 1);")[1][:3]
-    (1, 0, 1)
-    >>> parse_plural_forms("nplurals=2; plural=n > 5 ? 2 : 0;")
-    Traceback (most recent call last):
-    ...
-    ValueError: plural expression gives 2 for n=6, but nplurals is 2 (forms are 0..1)
-    """
-    match = _PLURAL_FORMS_RE.fullmatch(value)
-    if match is None:
-        raise ValueError(f"Plural-Forms {value!r} is not 'nplurals=N; plural=EXPRESSION;'")
-    nplurals, expr = int(match.group(1)), match.group(2)
-    if not 1 <= nplurals <= 6:
-        raise ValueError(f"nplurals={nplurals} is out of range (languages have 1 to 6 forms)")
-    if len(expr) > _MAX_EXPR:
-        raise ValueError(f"plural expression is longer than {_MAX_EXPR} characters")
-    try:
-        function = _compile(expr)
-    except (ValueError, SyntaxError, RecursionError, MemoryError) as exc:
-        raise ValueError(f"plural expression {expr!r} cannot be parsed ({exc})") from None
-    forms = []
-    for n in PLURAL_SAMPLE:
-        try:
-            form = int(function(n))
-        except (ArithmeticError, RecursionError) as exc:
-            raise ValueError(f"plural expression fails for n={n} ({exc})") from None
-        if not 0 <= form < nplurals:
-            raise ValueError(
-                f"plural expression gives {form} for n={n}, but nplurals is {nplurals}"
-                f" (forms are 0..{nplurals - 1})"
-            )
-        forms.append(form)
-    return nplurals, tuple(forms)
 
 
 def validate_catalog(
@@ -109,9 +57,10 @@ def validate_catalog(
     - no template defaults (``charset=CHARSET``, ``nplurals=INTEGER``, empty ``Language``);
     - ``Content-Type`` names a charset Python knows;
     - ``Language`` is a CLDR locale identifier, configured, and equal to ``locale.name``;
-    - ``Plural-Forms`` is present and parses; its expression, for every n in 0..1000,
-      gives a form below nplurals and the same form as CLDR's rule; nplurals is CLDR's;
-    - every plural entry (``msgid_plural``) has exactly nplurals ``msgstr[n]``.
+    - ``Plural-Forms`` is present and parses; its expression, for every n in 0..10,000,
+      gives a form below nplurals, and the same form as CLDR's rule or as GNU gettext's for
+      the language (with the same nplurals);
+    - every plural entry (``msgid_plural``) has exactly the header's nplurals ``msgstr[n]``.
 
     The catalog is not changed. Locale names in the header are only compared, never
     used to build a path.
@@ -204,34 +153,36 @@ def _check_plural_forms(
     value: str | None, locale: LocaleInfo, line: int, add: Callable[[int, str, str], None]
 ) -> int:
     """Report Plural-Forms problems; return the nplurals to hold plural entries to."""
+    rules = locale.accepted_plural_forms
     if not value:
         add(line, "header", f"no Plural-Forms in the header (CLDR: {locale.plural_forms!r})")
         return locale.nplurals
     if "INTEGER" in value or "EXPRESSION" in value:
         return locale.nplurals  # reported as a template value
     try:
-        nplurals, forms = parse_plural_forms(value)
+        nplurals, forms = plural_forms_table(value)
+        if locale.accepts_plural_forms(value):
+            return nplurals
     except ValueError as exc:
         add(line, "header", f"{exc}")
         return locale.nplurals
-    if nplurals != locale.nplurals:
-        add(
-            line,
-            "header",
-            f"nplurals={nplurals}, but {locale.english_name} has {locale.nplurals}"
-            f" (CLDR: {locale.plural_forms!r})",
+    # One account per distinct rule: CLDR's and GNU gettext's are often the same.
+    distinct: dict[tuple[int, tuple[int, ...]], tuple[list[str], str]] = {}
+    for whose, rule in rules.items():
+        distinct.setdefault(plural_forms_table(rule), ([], rule))[0].append(f"{whose}'s")
+    differences = []
+    for (their_nplurals, theirs), (names, rule) in distinct.items():
+        whose = " and ".join(names)
+        if their_nplurals != nplurals:
+            differences.append(f"it has nplurals={nplurals}, {whose} {rule!r} has {their_nplurals}")
+            continue
+        n = next(n for n, (got, want) in enumerate(zip(forms, theirs, strict=True)) if got != want)
+        differences.append(
+            f"it picks form {forms[n]} for n={PLURAL_SAMPLE[n]}, {whose} {rule!r} picks {theirs[n]}"
         )
-        return nplurals
-    _, expected = parse_plural_forms(locale.plural_forms)
-    if forms == expected:
-        return nplurals
-    for n, (got, want) in enumerate(zip(forms, expected, strict=True)):
-        if got != want:
-            add(
-                line,
-                "header",
-                f"plural expression picks form {got} for n={n}, CLDR picks {want}"
-                f" (CLDR: {locale.plural_forms!r})",
-            )
-            break
+    add(
+        line,
+        "header",
+        f"Plural-Forms agrees with no rule for {locale.english_name}: " + "; ".join(differences),
+    )
     return nplurals

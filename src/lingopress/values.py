@@ -20,7 +20,6 @@ from babel.numbers import (
     format_decimal,
     format_percent,
     is_currency,
-    parse_pattern,
 )
 
 __all__ = [
@@ -143,11 +142,15 @@ def _is_currency(code: str) -> bool:
     return bool(is_currency(code))
 
 
+_FRACTION_RE = re.compile(r"\.[0#]+")
+
+
 @cache
-def _whole_currency_pattern(locale: Locale):  # type: ignore[no-untyped-def]
-    pattern = parse_pattern(locale.currency_formats["standard"])
-    pattern.frac_prec = (0, 0)
-    return pattern
+def _whole_currency_format(locale: Locale) -> str:
+    """The locale's standard currency pattern without its fraction digits (``¤#,##0.00`` becomes
+    ``¤#,##0``): a new pattern text for ``format_currency``; Babel's own pattern objects are
+    shared by every caller and stay as they are."""
+    return _FRACTION_RE.sub("", str(locale.currency_formats["standard"].pattern))
 
 
 @lru_cache(maxsize=4096)
@@ -159,12 +162,12 @@ def format_value(value: Value, locale: Locale) -> str:
         return str(format_skeleton(value.skeleton, amount, locale=locale))
     assert isinstance(amount, Decimal)
     if value.kind == "money":
-        if amount == amount.to_integral_value():
-            pattern = _whole_currency_pattern(locale)
-            return str(pattern.apply(amount, locale, currency=value.currency, currency_digits=False))
         from babel.numbers import format_currency
 
         assert value.currency is not None
+        if amount == amount.to_integral_value():
+            whole = _whole_currency_format(locale)
+            return str(format_currency(amount, value.currency, whole, locale=locale, currency_digits=False))
         return str(format_currency(amount, value.currency, locale=locale))
     if value.kind == "percent":
         return str(format_percent(amount, locale=locale))
