@@ -71,7 +71,7 @@ def is_close(new: str, old: str, score: float) -> bool:
     return _grown(old_tokens, new_tokens) or _grown(new_tokens, old_tokens)
 
 
-MIN_KEPT_WORDS = 6
+MIN_KEPT_WORDS = 4
 """A string that grew by a sentence is paired only when it keeps at least this many words."""
 
 
