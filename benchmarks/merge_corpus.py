@@ -123,7 +123,12 @@ def make(out: Path, sources: list[Path], unrelated: list[Path], seed: int, size:
     for path in unrelated:
         for m in read_po(path).messages:
             collapsed = " ".join(m.msgid.split())
-            if m.msgid and m.msgid_plural is None and collapsed not in known_collapsed and m.msgid not in pool:
+            if (
+                m.msgid
+                and m.msgid_plural is None
+                and collapsed not in known_collapsed
+                and m.msgid not in pool
+            ):
                 pool.append(m.msgid)
     words = sorted({w for m in old.messages for w in _WORD_RE.findall(m.msgid)})
     sentences = sorted({s for text in pool for s in _SENTENCE_RE.findall(text)})
@@ -173,7 +178,9 @@ def make(out: Path, sources: list[Path], unrelated: list[Path], seed: int, size:
     manifest["edited"] = entries
     save_po(out / "new.pot", template)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
-    print(f"{out}: {count} messages, {len(entries)} edited, {len(removed)} removed, {len(manifest['added'])} added")  # type: ignore[arg-type]
+    print(
+        f"{out}: {count} messages, {len(entries)} edited, {len(removed)} removed, {len(manifest['added'])} added"
+    )  # type: ignore[arg-type]
 
 
 def score(out: Path, merged_path: Path) -> dict[str, dict[str, int]]:

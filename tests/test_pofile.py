@@ -16,8 +16,6 @@ from lingopress.errors import CatalogError
 from lingopress.linebreak import break_opportunities, fill_lines
 from lingopress.pofile import Catalog, Message, format_po, parse_po, read_po, save_po, write_atomic
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "po-merge"
-
 MULTILINGUAL = (Path(__file__).parent / "pofile" / "multilingual.po").read_text(encoding="utf-8")
 
 
@@ -40,11 +38,38 @@ def test_format_is_what_msgcat_writes(tmp_path: Path) -> None:
 
 
 @pytest.mark.gettext
-@pytest.mark.parametrize("name", ["10k/old.po", "10k/new.pot"])
-def test_corpus_round_trip_is_byte_identical(name: str) -> None:
-    """A file msgcat wrote (a real catalog, 10,000 messages) comes back byte for byte."""
-    path = CORPUS / name
-    assert format_po(read_po(path)) == path.read_text(encoding="utf-8")
+def test_gnu_file_round_trip_is_byte_identical() -> None:
+    """A file in msgcat's layout (real excerpts: python-format entries whose directives sit at
+    a line's end, comments with trailing spaces) is read and written back byte for byte."""
+    path = Path(__file__).parent / "pofile" / "python-format.po"
+    text = path.read_text(encoding="utf-8")
+    assert _msgcat(path) == text
+    assert format_po(read_po(path)) == text
+
+
+@pytest.mark.gettext
+def test_directives_are_never_broken_across_lines(tmp_path: Path) -> None:
+    """At every column, a c-format or python-format directive stays whole on its line, as msgcat
+    keeps it, while the same text without a format flag may break inside it."""
+    catalog = Catalog(header=Message("", ["Content-Type: text/plain; charset=UTF-8\n"]))
+    tail = "%-formatting, %(name)-12s and 100%% of %s, %1$*2$d or %-10lu bytes, and more text."
+    for pad in range(40):
+        for flag in ("python-format", "c-format", "no-python-format"):
+            text = f"{'x' * pad} The logging package uses {tail} [{flag}]"
+            catalog.messages.append(Message(text, [text], flags=[flag], translator_comments=[f"n{pad}  "]))
+    source = tmp_path / "in.po"
+    source.write_text(format_po(catalog), encoding="utf-8")
+    assert _msgcat(source) == source.read_text(encoding="utf-8")
+    assert '%-"\n"formatting' in source.read_text(encoding="utf-8")  # no flag: UAX #14 alone decides
+
+
+def test_comment_text_is_kept_as_written() -> None:
+    """Trailing spaces, tabs and extra leading spaces of comments survive a round trip."""
+    text = '#  two  \n#\ttab\n#   \n#.  extracted  \n#: a.c:1\nmsgid "a"\nmsgstr "b"\n'
+    message = parse_po(text).messages[0]
+    assert message.translator_comments == [" two  ", "\ttab", "  "]
+    assert message.extracted_comments == [" extracted  "]
+    assert format_po(parse_po(text)) == text.replace("#\ttab", "# \ttab")
 
 
 @pytest.mark.gettext
