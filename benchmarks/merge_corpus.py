@@ -130,9 +130,10 @@ def make(out: Path, sources: list[Path], unrelated: list[Path], seed: int, size:
                 and m.msgid not in pool
             ):
                 pool.append(m.msgid)
+    pool = list(dict.fromkeys(pool))
     words = sorted({w for m in old.messages for w in _WORD_RE.findall(m.msgid)})
     sentences = sorted({s for text in pool for s in _SENTENCE_RE.findall(text)})
-    messages = [m for m in old.messages]
+    messages = list(old.messages)
     candidates = [i for i, m in enumerate(messages) if m.translated and m.msgid_plural is None]
     count = len(messages)
     chosen = rng.sample(candidates, min(len(candidates), round(EDITED * count)))
@@ -178,9 +179,8 @@ def make(out: Path, sources: list[Path], unrelated: list[Path], seed: int, size:
     manifest["edited"] = entries
     save_po(out / "new.pot", template)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
-    print(
-        f"{out}: {count} messages, {len(entries)} edited, {len(removed)} removed, {len(manifest['added'])} added"
-    )  # type: ignore[arg-type]
+    added = len(manifest["added"])  # type: ignore[arg-type]
+    print(f"{out}: {count} messages, {len(entries)} edited, {len(removed)} removed, {added} added")
 
 
 def score(out: Path, merged_path: Path) -> dict[str, dict[str, int]]:
@@ -266,8 +266,9 @@ def run(dirs: list[Path], with_msgmerge: bool) -> None:
                 totals[name]["time"] += round(seconds * 1000)
                 for kind in KINDS:
                     per_kind[name][kind].update(scores[kind])
+                recall = 100 * s["right"] / max(s["n"], 1)
                 print(
-                    f"| {out.name} | {name} | {s['n']} | {s['right']} | {100 * s['right'] / max(s['n'], 1):.1f} %"
+                    f"| {out.name} | {name} | {s['n']} | {s['right']} | {recall:.1f} %"
                     f" | {s['wrong']} | {s['missed']} | {s['stray']} / {s['added']} | {seconds:.2f} s |"
                 )
     for name, _ in tools:

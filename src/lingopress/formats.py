@@ -196,7 +196,7 @@ def parse_c(text: str) -> Spec:
     number = 0
     for match in _C_DIRECTIVE_RE.finditer(text):
         number += 1
-        position, flags, width, precision, size, conversion = match.groups()
+        position, _flags, width, precision, size, conversion = match.groups()
         if not conversion:
             raise FormatError("The string ends in the middle of a directive.")
         if conversion == "%":
@@ -348,7 +348,8 @@ def message_problems(message: Message, single: frozenset[int] = frozenset()) -> 
 # --------------------------------------------------------------------------- directive extents
 
 _C_SIMPLE_RE = re.compile(
-    r"%(?:%|(\d+\$)?[-+ #0'I]*(?:\*(?:\d+\$)?|\d+)?(?:\.(?:\*(?:\d+\$)?|\d*))?(?:hh|h|ll|l|L|q|j|z|Z|t)?(.?))",
+    r"%(?:%|(\d+\$)?[-+ #0'I]*(?:\*(?:\d+\$)?|\d+)?(?:\.(?:\*(?:\d+\$)?|\d*))?"
+    r"(?:hh|h|ll|l|L|q|j|z|Z|t)?(.?))",
     re.S,
 )
 _C_CONVERSIONS = frozenset("diouxXeEfFgGaAcCsSpn")
