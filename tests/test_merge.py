@@ -276,3 +276,64 @@ def test_same_messages_compares_what_is_written(monkeypatch: pytest.MonkeyPatch)
     ):
         assert not catalogs_module._same_messages(catalog(entry()), catalog(changed))
     assert not catalogs_module._same_messages(catalog(entry()), catalog(entry(), entry(msgid="Bye")))
+
+
+# --------------------------------------------------------------------------- exact first, whitespace after
+
+
+def _po(*entries: tuple[str, str]) -> Catalog:
+    catalog = Catalog(header=Message("", ["Content-Type: text/plain; charset=UTF-8\n"]))
+    catalog.messages = [Message(msgid, [msgstr]) for msgid, msgstr in entries]
+    return catalog
+
+
+def _merged(pot_ids: list[str], *entries: tuple[str, str]) -> dict[str, tuple[str, bool]]:
+    merged, _ = merge_catalogs(_po(*((msgid, "") for msgid in pot_ids)), _po(*entries))
+    return {m.msgid: (m.msgstr[0], m.fuzzy) for m in merged.messages}
+
+
+def test_exact_match_wins_over_an_earlier_whitespace_variant() -> None:
+    """A new ``' '`` listed before the unchanged ``'  '`` does not take its translation: the
+    unchanged msgid keeps it, and the variant gets no translation published as is."""
+    two, one = "Use ``'  '`` here.", "Use ``' '`` here."
+    result = _merged([one, two], (two, "Utilisez ``'  '`` ici."))
+    assert result[two] == ("Utilisez ``'  '`` ici.", False)
+    assert result[one] == ("", False)
+
+
+def test_whitespace_variant_of_a_msgid_still_in_use_gets_nothing() -> None:
+    """Two spaces where the kept msgid has one: its translation is not shared with the variant."""
+    kept, variant = "PEP written and implemented by Guido.", "PEP written and  implemented by Guido."
+    result = _merged([variant, kept], (kept, "PEP écrite et implémentée par Guido."))
+    assert result[kept] == ("PEP écrite et implémentée par Guido.", False)
+    assert result[variant] == ("", False)
+
+
+def test_newline_or_literal_whitespace_change_is_fuzzy() -> None:
+    """A gained trailing newline, or spaces changed inside a code span or quotes, needs review."""
+    result = _merged(
+        ["Done.\n", "Call ``f( x )`` now.", 'Type " " to go.', "Re-wrapped\nparagraph of prose."],
+        ("Done.", "Fait."),
+        ("Call ``f(x)`` now.", "Appelez ``f(x)``."),
+        ('Type "  " to go.', 'Tapez "  ".'),
+        ("Re-wrapped paragraph  of prose.", "Paragraphe."),
+    )
+    assert result["Done.\n"] == ("Fait.", True)
+    assert result["Call ``f( x )`` now."] == ("Appelez ``f(x)``.", True)
+    assert result['Type " " to go.'] == ('Tapez "  ".', True)
+    assert result["Re-wrapped\nparagraph of prose."] == ("Paragraphe.", False)
+
+
+def test_appended_and_prepended_sentences_are_matched() -> None:
+    """A msgid that gained a whole sentence before or after it keeps its translation, fuzzy."""
+    base = "The handler writes each record to the stream given when it was created."
+    after = base + " Records that cannot be encoded in the stream's encoding are replaced by question marks."
+    before = "Changed in version 3.12: the lock is no longer held while flushing. " + base.replace("handler", "tool")
+    result = _merged(
+        [after, before],
+        (base, "Le gestionnaire écrit chaque enregistrement."),
+        (base.replace("handler", "tool"), "L'outil écrit chaque enregistrement."),
+    )
+    assert result[after] == ("Le gestionnaire écrit chaque enregistrement.", True)
+    assert result[before] == ("L'outil écrit chaque enregistrement.", True)
+    assert not is_close("Contents This field cannot be null.", "Contents", 37.0)
