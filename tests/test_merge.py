@@ -328,11 +328,12 @@ def test_appended_and_prepended_sentences_are_matched() -> None:
     """A msgid that gained a whole sentence before or after it keeps its translation, fuzzy."""
     base = "The handler writes each record to the stream given when it was created."
     after = base + " Records that cannot be encoded in the stream's encoding are replaced by question marks."
-    before = "Changed in version 3.12: the lock is no longer held while flushing. " + base.replace("handler", "tool")
+    tool = base.replace("handler", "tool")
+    before = "Changed in version 3.12: the lock is no longer held while flushing. " + tool
     result = _merged(
         [after, before],
         (base, "Le gestionnaire écrit chaque enregistrement."),
-        (base.replace("handler", "tool"), "L'outil écrit chaque enregistrement."),
+        (tool, "L'outil écrit chaque enregistrement."),
     )
     assert result[after] == ("Le gestionnaire écrit chaque enregistrement.", True)
     assert result[before] == ("L'outil écrit chaque enregistrement.", True)
