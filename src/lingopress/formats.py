@@ -323,10 +323,17 @@ def message_problems(message: Message, single: frozenset[int] = frozenset()) -> 
     for the format directives of every form, as in GNU gettext. ``single`` holds the
     plural forms the locale uses for one number only (they may leave an argument out).
     """
-    problems: list[Problem] = []
     plural = message.msgid_plural
+    formats = [f for f in message.flags if f.endswith("-format")] if message.flags else []
+    if plural is None and not formats:
+        # The common case, without building anything.
+        msgid, msgstr = message.msgid, message.msgstr[0]
+        if not msgstr or (
+            (msgid[:1] == "\n") == (msgstr[:1] == "\n") and (msgid[-1:] == "\n") == (msgstr[-1:] == "\n")
+        ):
+            return []
+    problems: list[Problem] = []
     source_name = "msgid" if plural is None else "msgid_plural"
-    formats = [f for f in message.flags if f.endswith("-format")]
     if plural is not None:
         problems.extend(
             Problem("error", "newline", p) for p in newline_problems(message.msgid, plural, "msgid_plural")
