@@ -52,7 +52,7 @@ def test_directives_are_never_broken_across_lines(tmp_path: Path) -> None:
     """At every column, a c-format or python-format directive stays whole on its line, as msgcat
     keeps it, while the same text without a format flag may break inside it."""
     catalog = Catalog(header=Message("", ["Content-Type: text/plain; charset=UTF-8\n"]))
-    tail = "%-formatting, %(name)-12s and 100%% of %s, %1$*2$d or %-10lu bytes, and more text."
+    tail = "%-formatting, %(name)-12s and 100%% of %s, %1$*2$d or %-10lu bytes, 100% %d sure, and more."
     for pad in range(40):
         for flag in ("python-format", "c-format", "no-python-format"):
             text = f"{'x' * pad} The logging package uses {tail} [{flag}]"
