@@ -322,6 +322,10 @@ def test_newline_or_literal_whitespace_change_is_fuzzy() -> None:
     assert result["Call ``f( x )`` now."] == ("Appelez ``f(x)``.", True)
     assert result['Type " " to go.'] == ('Tapez "  ".', True)
     assert result["Re-wrapped\nparagraph of prose."] == ("Paragraphe.", False)
+    _, summary = merge_catalogs(
+        _po(("Done.\n", ""), ("Two\nlines.", "")), _po(("Done.", "Fait."), ("Two lines.", "Deux."))
+    )
+    assert (summary.kept, summary.fuzzy, summary.new) == (1, 1, 0)
 
 
 def test_appended_and_prepended_sentences_are_matched() -> None:

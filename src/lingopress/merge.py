@@ -1,7 +1,9 @@
 """POT + PO -> updated PO, with msgmerge's semantics: nothing a translator wrote is lost.
 
 - a msgid that is still there keeps its translation, comments and flags;
-- a msgid whose only change is whitespace keeps its translation as it is;
+- exact msgids are matched first; a msgid whose only change is whitespace then takes the
+  translation of an entry no other msgid uses, as it is unless the change touches what
+  whitespace means (leading or trailing newlines, code spans, quoted literals): then fuzzy;
 - a changed msgid is matched fuzzily to its old entry: the translation is kept,
   marked fuzzy, and the old msgid is recorded as ``#| msgid``;
 - a removed msgid becomes obsolete (``#~``); one that returns is revived as fuzzy.
@@ -315,8 +317,11 @@ def _merge(
                 old.msgid, new.msgid
             ):
                 _mark_fuzzy(merged, old)
+            if merged.fuzzy and not old.fuzzy:
+                summary.fuzzy += 1
+            else:
+                summary.kept += 1
             result.messages[position] = merged
-            summary.kept += 1
             continue
         revived = obsolete.pop(new.key, None)
         if revived is not None:
@@ -330,8 +335,10 @@ def _merge(
         result.messages[position] = new.copy()
 
     leftovers = [m for m in po.messages if id(m) not in used and m.has_translation]
+    matched = 0
     if fuzzy_matching and pending and leftovers:
         matches = match_fuzzy([new.msgid for _, new in pending], [m.msgid for m in leftovers])
+        matched = len(matches)
         for k, o in sorted(matches.items()):
             position, new = pending[k]
             old = leftovers[o]
@@ -340,7 +347,7 @@ def _merge(
             _mark_fuzzy(merged, old)
             result.messages[position] = merged
             summary.fuzzy += 1
-    summary.new = len(pending) - summary.fuzzy
+    summary.new = len(pending) - matched
 
     if keep_obsolete:
         for old in po.messages:
