@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.extract import extract_project, write_pots
-from lingopress.merge import FuzzyIndex, is_close, match_fuzzy, merge_catalogs
+from lingopress.merge import FuzzyIndex, is_close, match_fuzzy, merge_catalogs, whitespace_only
 from lingopress.pofile import Catalog, Message, format_po, parse_po, read_po, save_po
 
 TRIPLES = Path(__file__).parent / "merge"
@@ -342,3 +342,32 @@ def test_appended_and_prepended_sentences_are_matched() -> None:
     assert result[after] == ("Le gestionnaire écrit chaque enregistrement.", True)
     assert result[before] == ("L'outil écrit chaque enregistrement.", True)
     assert not is_close("Contents This field cannot be null.", "Contents", 37.0)
+
+
+_SPACED = st.lists(
+    st.tuples(
+        st.sampled_from(["stem", "cell", "``f( x )``", "' '", "clinic"]), st.sampled_from([" ", "  ", "\n"])
+    ),
+    min_size=1,
+    max_size=5,
+).map(lambda parts: "".join(word + gap for word, gap in parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SPACED, min_size=1, max_size=6, unique=True), st.lists(_SPACED, max_size=6, unique=True))
+def test_whitespace_variants_never_steal_or_publish_a_changed_text(
+    old_ids: list[str], new_ids: list[str]
+) -> None:
+    """Every msgid found unchanged keeps its own translation; any other translation that is
+    carried without ``fuzzy`` comes from an unused msgid differing only in meaningless whitespace."""
+    translations = {msgid: f"T{i}" for i, msgid in enumerate(old_ids)}
+    template = list(dict.fromkeys(new_ids + old_ids[: len(old_ids) // 2]))
+    merged, _ = merge_catalogs(_po(*((m, "") for m in template)), _po(*translations.items()))
+    owners = {v: k for k, v in translations.items()}
+    published = [m.msgstr[0] for m in merged.messages if m.msgstr[0] and not m.fuzzy]
+    assert len(published) == len(set(published))
+    for message in merged.messages:
+        if message.msgid in translations:
+            assert (message.msgstr[0], message.fuzzy) == (translations[message.msgid], False)
+        elif message.msgstr[0] and not message.fuzzy:
+            assert whitespace_only(owners[message.msgstr[0]], message.msgid)
