@@ -63,6 +63,21 @@ def test_directives_are_never_broken_across_lines(tmp_path: Path) -> None:
     assert '%-"\n"formatting' in source.read_text(encoding="utf-8")  # no flag: UAX #14 alone decides
 
 
+@pytest.mark.gettext
+def test_no_wrap_and_escapes_at_every_column_are_laid_out_as_msgcat_does(tmp_path: Path) -> None:
+    """A no-wrap entry breaks only after its own newlines; a tab or quote escape near the end of
+    a line breaks where msgcat breaks it, at every column."""
+    catalog = Catalog(header=Message("", ["Content-Type: text/plain; charset=UTF-8\n"]))
+    for pad in range(30):
+        for flags, middle in ((["no-wrap"], "x"), ([], "a/b    \t w"), ([], 'say "hi" \\ \t\tend')):
+            text = f"{'w' * pad} the quick brown fox jumps over {middle} the lazy dog and runs away, twice"
+            text += "\nand a second line that is long enough to be wrapped by any other tool as well."
+            catalog.messages.append(Message(text, [text], flags=list(flags)))
+    source = tmp_path / "in.po"
+    source.write_text(format_po(catalog), encoding="utf-8")
+    assert _msgcat(source) == source.read_text(encoding="utf-8")
+
+
 def test_comment_text_is_kept_as_written() -> None:
     """Trailing spaces, tabs and extra leading spaces of comments survive a round trip."""
     text = '#  two  \n#\ttab\n#   \n#.  extracted  \n#: a.c:1\nmsgid "a"\nmsgstr "b"\n'

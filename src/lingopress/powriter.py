@@ -65,15 +65,16 @@ def _escape(text: str) -> str:
 def _no_break_positions(portion: str) -> frozenset[int]:
     """Positions of an escaped string where GNU gettext forbids a line break.
 
-    Never inside an escape sequence; nor before the escape of a control character
-    (``\\n``, ``\\t``...), while before an escaped quote or backslash UAX #14 decides.
+    Never inside an escape sequence, nor before the ``\\n`` that ends a portion;
+    before any other escape (``\\t``, ``\\"``, ``\\\\``...) UAX #14 decides, as the
+    backslash's class says.
     """
     if "\\" not in portion:
         return frozenset()
     positions = set()
     for match in _ESCAPE_PAIR_RE.finditer(portion):
         positions.add(match.start() + 1)
-        if match.group()[1] not in '\\"':
+        if match.group()[1] == "n":
             positions.add(match.start())
     return frozenset(positions)
 
@@ -176,6 +177,10 @@ def _references(refs: Iterable[str], width: int = PAGE_WIDTH) -> list[str]:
     return out
 
 
+_NO_WRAP = 1 << 30
+"""The page width of an entry flagged ``no-wrap``: GNU's ``INT_MAX``, in effect."""
+
+
 def _directive_language(flags: list[str]) -> str | None:
     """The format language whose directives GNU keeps whole: that of the first format flag, in
     GNU's order, that says the string is (or may be) one; None when it is not C or Python."""
@@ -211,6 +216,8 @@ def _format_message(m: Message, width: int) -> list[str]:
         out.append("#, " + ", ".join(flags))
     prev_prefix = "#~| " if obsolete else "#| "
     lang = _directive_language(m.flags) if m.flags else None
+    if "no-wrap" in m.flags and not obsolete:
+        width = _NO_WRAP  # lines break only after a newline of the string itself
     if m.previous_msgctxt is not None:
         out.extend(_wrap("msgctxt", m.previous_msgctxt, prev_prefix, width, lang))
     if m.previous_msgid is not None:
