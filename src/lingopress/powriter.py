@@ -215,7 +215,8 @@ def _format_message(m: Message, width: int) -> list[str]:
     if flags:
         out.append("#, " + ", ".join(flags))
     prev_prefix = "#~| " if obsolete else "#| "
-    lang = _directive_language(m.flags) if m.flags else None
+    # An obsolete entry keeps only its fuzzy flag (see above): nothing else may shape its lines.
+    lang = _directive_language(m.flags) if m.flags and not obsolete else None
     if "no-wrap" in m.flags and not obsolete:
         width = _NO_WRAP  # lines break only after a newline of the string itself
     if m.previous_msgctxt is not None:
