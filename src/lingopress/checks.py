@@ -63,6 +63,8 @@ CODES: dict[str, Severity] = {
     "control": "error",
     "complexity": "error",
     "unsafe-url": "error",
+    "format": "error",
+    "newline": "error",
     "links": "error",
     "markup": "error",
     "html": "error",
@@ -687,7 +689,10 @@ def style_problems(msgid: str, msgstr: str) -> list[Problem]:
         if len(msgid.split()) > 1 and any(c.isalpha() for c in msgid):
             problems.append(Problem("warning", "same-as-source", "translation is identical to the source"))
         return problems
-    if (msgstr[:1].isspace(), msgstr[-1:].isspace()) != (msgid[:1].isspace(), msgid[-1:].isspace()):
+    if (msgstr[:1].isspace(), msgstr[-1:].isspace()) != (msgid[:1].isspace(), msgid[-1:].isspace()) and (
+        # A newline that differs is an error of its own (see lingopress.formats.newline_problems).
+        (msgstr[:1] == "\n", msgstr[-1:] == "\n") == (msgid[:1] == "\n", msgid[-1:] == "\n")
+    ):
         problems.append(
             Problem("warning", "whitespace", "leading/trailing whitespace differs from the source")
         )

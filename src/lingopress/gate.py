@@ -38,6 +38,7 @@ from lingopress.checks import (
 from lingopress.config import Config
 from lingopress.errors import CatalogError, GlossaryError
 from lingopress.extract import Extraction, extract_project, pot_plan, stale_pots
+from lingopress.formats import message_problems
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.locales import LocaleInfo, plural_forms_of
 from lingopress.parallel import map_chunks
@@ -300,6 +301,7 @@ def check_catalog(
                     source = message.msgid if i == 0 or not plural else message.msgid_plural
                     assert source is not None
                     problems.extend(translation_problems(source, form, single_number=i in single))
+            problems.extend(message_problems(message, single))
             if any(p.severity == "error" for p in problems):
                 unsafe.add(message.key)
             if glossary is not None:

@@ -1,7 +1,9 @@
 """POT + PO -> updated PO, with msgmerge's semantics: nothing a translator wrote is lost.
 
 - a msgid that is still there keeps its translation, comments and flags;
-- a msgid whose only change is whitespace keeps its translation as it is;
+- exact msgids are matched first; a msgid whose only change is whitespace then takes the
+  translation of an entry no other msgid uses, as it is unless the change touches what
+  whitespace means (leading or trailing newlines, code spans, quoted literals): then fuzzy;
 - a changed msgid is matched fuzzily to its old entry: the translation is kept,
   marked fuzzy, and the old msgid is recorded as ``#| msgid``;
 - a removed msgid becomes obsolete (``#~``); one that returns is revived as fuzzy.
@@ -21,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from lingopress.pofile import Catalog, Message, bulk_allocation
 from lingopress.segment import collapse
 
-__all__ = ["FuzzyIndex", "MergeSummary", "is_close", "match_fuzzy", "merge_catalogs"]
+__all__ = ["FuzzyIndex", "MergeSummary", "is_close", "match_fuzzy", "merge_catalogs", "whitespace_only"]
 
 _FORMAT_FLAG_RE = re.compile(r"(?:no-)?[\w-]+-format$")
 _WORD_RE = re.compile(r"\w+")
@@ -66,7 +68,32 @@ def is_close(new: str, old: str, score: float) -> bool:
         return False
     new_tokens, old_tokens = _TOKEN_RE.findall(new), _TOKEN_RE.findall(old)
     changed = Levenshtein.distance(new_tokens, old_tokens, score_cutoff=MAX_WORDS_CHANGED + 1)
-    return changed <= MAX_WORDS_CHANGED and changed * 2 <= max(len(new_tokens), len(old_tokens))
+    if changed <= MAX_WORDS_CHANGED and changed * 2 <= max(len(new_tokens), len(old_tokens)):
+        return True
+    return _grown(old_tokens, new_tokens) or _grown(new_tokens, old_tokens)
+
+
+MIN_KEPT_WORDS = 4
+"""A string that grew by a sentence is paired only when it keeps at least this many words."""
+
+
+def _grown(short: list[str], long: list[str]) -> bool:
+    """Whether ``long`` is ``short`` with one stretch of text inserted (a sentence added before,
+    after or inside it), give or take :data:`MAX_WORDS_CHANGED` words replaced there.
+
+    >>> _grown("The cache is fast and small .".split(), "The cache is fast and small . It runs .".split())
+    True
+    """
+    size = min(len(short), len(long))
+    head = 0
+    while head < size and short[head] == long[head]:
+        head += 1
+    tail = 0
+    while tail < size - head and short[-1 - tail] == long[-1 - tail]:
+        tail += 1
+    kept = short[:head] + short[len(short) - tail :]
+    words = sum(1 for t in kept if t[0].isalnum() or t[0] == "_")
+    return len(short) - len(kept) <= MAX_WORDS_CHANGED and words >= MIN_KEPT_WORDS
 
 
 class FuzzyIndex:
@@ -151,6 +178,37 @@ def match_fuzzy(new: list[str], old: list[str]) -> dict[int, int]:
     return matched
 
 
+_LITERAL_RE = re.compile(r"(`+).+?\1|(?<!\w)'[^'\n]*'(?!\w)|(?<!\w)\"[^\"\n]*\"(?!\w)", re.S)
+
+
+def _edges(text: str) -> tuple[str, str]:
+    body = text.strip()
+    if not body:
+        return (text, "")
+    start = text.index(body[0])
+    return text[:start], text[start + len(body) :]
+
+
+def whitespace_only(old: str, new: str) -> bool:
+    """Whether ``new`` says what ``old`` says, its whitespace changed only where it means nothing.
+
+    Both must collapse to the same text; their leading and trailing whitespace
+    (newlines included, which ``msgfmt -c`` requires the translation to keep) and
+    their code spans and quoted literals must be the same, character for character.
+
+    >>> whitespace_only("a  b\\nc", "a b c"), whitespace_only("Use ``' '``.", "Use ``'  '``.")
+    (True, False)
+    >>> whitespace_only("Done", "Done\\n")
+    False
+    """
+    if collapse(old) != collapse(new) or _edges(old) != _edges(new):
+        return False
+    if "`" in new or "'" in new or '"' in new:
+        literals = [m.group() for m in _LITERAL_RE.finditer(old)]
+        return literals == [m.group() for m in _LITERAL_RE.finditer(new)]
+    return True
+
+
 def _carry(new: Message, old: Message) -> Message:
     """``new`` (from the POT) with the translator's part of ``old``: translation, comments, flags."""
     forms = len(new.msgstr)
@@ -215,43 +273,72 @@ def _merge(
 ) -> tuple[Catalog, MergeSummary]:
     summary = MergeSummary()
     active = {m.key: m for m in po.messages}
-    by_collapsed: dict[tuple[str | None, str], Message] | None = None
     obsolete = {m.key: m for m in po.obsolete}
     used: set[int] = set()
     result = Catalog(header=po.header.copy(), path=po.path)
-    pending: list[tuple[int, Message]] = []
+    template: list[Message] = []
+    waiting: list[int] = []
+    # First every exact match (context and raw msgid), so that no looser match can take an old
+    # entry whose own msgid is still in the template.
     for new in pot.messages:
         if new.msgid_plural is not None and nplurals is not None:
             new = new.copy()
             new.msgstr = [""] * nplurals
         old = active.get(new.key)
-        if old is None:
-            # A change of whitespace only (re-wrapped source) is no change for the translator.
-            if by_collapsed is None:
-                by_collapsed = {(m.msgctxt, collapse(m.msgid)): m for m in po.messages}
-            old = by_collapsed.get((new.msgctxt, collapse(new.msgid)))
-        if old is not None and id(old) not in used:
+        if old is not None:
             used.add(id(old))
             merged = _carry(new, old)
             if (old.msgid_plural is None) != (new.msgid_plural is None):
                 _mark_fuzzy(merged, old)  # the forms no longer fit: a translator must look
             result.messages.append(merged)
             summary.kept += 1
+        else:
+            waiting.append(len(result.messages))
+            result.messages.append(new)
+        template.append(new)
+
+    pending: list[tuple[int, Message]] = []
+    by_collapsed: dict[tuple[str | None, str], list[Message]] | None = None
+    for position in waiting:
+        new = template[position]
+        # A change of whitespace only (a re-wrapped source) is no change for the translator, as
+        # long as the old entry is not still in use and nothing that whitespace means changed.
+        if by_collapsed is None:
+            by_collapsed = defaultdict(list)
+            for m in po.messages:
+                if id(m) not in used:
+                    by_collapsed[(m.msgctxt, collapse(m.msgid))].append(m)
+        same = [m for m in by_collapsed.get((new.msgctxt, collapse(new.msgid)), ()) if id(m) not in used]
+        if same:
+            old = min(same, key=lambda m: Levenshtein.distance(m.msgid, new.msgid))
+            used.add(id(old))
+            merged = _carry(new, old)
+            if (old.msgid_plural is None) != (new.msgid_plural is None) or not whitespace_only(
+                old.msgid, new.msgid
+            ):
+                _mark_fuzzy(merged, old)
+            if merged.fuzzy and not old.fuzzy:
+                summary.fuzzy += 1
+            else:
+                summary.kept += 1
+            result.messages[position] = merged
             continue
         revived = obsolete.pop(new.key, None)
         if revived is not None:
             merged = _carry(new, revived)
             if merged.has_translation:
                 merged.fuzzy = True
-            result.messages.append(merged)
+            result.messages[position] = merged
             summary.revived += 1
             continue
-        pending.append((len(result.messages), new))
-        result.messages.append(new.copy())
+        pending.append((position, new))
+        result.messages[position] = new.copy()
 
     leftovers = [m for m in po.messages if id(m) not in used and m.has_translation]
+    matched = 0
     if fuzzy_matching and pending and leftovers:
         matches = match_fuzzy([new.msgid for _, new in pending], [m.msgid for m in leftovers])
+        matched = len(matches)
         for k, o in sorted(matches.items()):
             position, new = pending[k]
             old = leftovers[o]
@@ -260,7 +347,7 @@ def _merge(
             _mark_fuzzy(merged, old)
             result.messages[position] = merged
             summary.fuzzy += 1
-    summary.new = len(pending) - summary.fuzzy
+    summary.new = len(pending) - matched
 
     if keep_obsolete:
         for old in po.messages:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,6 @@ from pathlib import Path
 from lingopress.errors import CatalogError
 from lingopress.files import write_atomic
 from lingopress.inputs import MAX_CATALOG_BYTES, read_input
-from lingopress.linebreak import char_width, fill_lines
 
 __all__ = [
     "Catalog",
@@ -454,14 +453,14 @@ class _Parser:
                 if kind == ":":
                     references.extend(line[2:].split())
                 elif kind == ".":
-                    extracted.append(line[2:].strip())
+                    extracted.append(line[3:] if line[2:3] == " " else line[2:])
                 elif kind == ",":
                     for flag in line[2:].split(","):
                         flag = flag.strip()
                         if flag and flag not in flags:
                             flags.append(flag)
                 else:
-                    line = line.strip()
+                    # GNU keeps a comment's text as it is, but for the one space after "#".
                     translator.append(line[2:] if line[1:2] == " " else line[1:])
             message = Message(
                 msgid=source,
@@ -476,7 +475,7 @@ class _Parser:
             )
         elif comments:
             for offset, line in enumerate(comments[:-1].split("\n")):
-                self._comment(line.strip(), lineno + offset)
+                self._comment(line, lineno + offset)
             message = Message(
                 msgid=source,
                 msgstr=forms,
@@ -525,7 +524,7 @@ class _Parser:
                     self._previous(line[1:].strip(), lineno, obsolete=True)
                     continue
             elif line[0] == "#":
-                self._comment(line, lineno)
+                self._comment(raw.lstrip(), lineno)
                 continue
             if line[0] == '"':
                 self._continuation(line, lineno, obsolete)
@@ -548,7 +547,7 @@ class _Parser:
         self.field = None
         kind = line[1:2]
         if kind == ".":
-            self.extracted.append(line[2:].strip())
+            self.extracted.append(line[3:] if line[2:3] == " " else line[2:])
         elif kind == ":":
             self.refs.extend(line[2:].split())
         elif kind == ",":
@@ -649,198 +648,13 @@ class _Parser:
 
 # --------------------------------------------------------------------------- writing
 
-_NEEDS_ESCAPE = re.compile(r'[\\"\a\b\f\n\r\t\v]')
-_ESCAPE_OUT = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-}
-
-_ESCAPE_PAIR_RE = re.compile(r"\\.", re.S)
-
-# GNU gettext writes flags in this order: fuzzy, the format flags in the order of
-# its format_language table, range, then wrap.
-_FORMAT_NAMES = (
-    "c objc python python-brace java java-printf csharp javascript scheme lisp elisp librep"
-    " ruby sh awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl"
-    " perl-brace php gcc-internal gfc-internal ycp"
-)
-_FORMAT_ORDER = {name: i for i, name in enumerate(_FORMAT_NAMES.split())}
-
-
-def _flag_rank(flag: str) -> tuple[int, int]:
-    if flag == "fuzzy":
-        return (0, 0)
-    if flag.endswith("-format"):
-        name = flag[3:-7] if flag.startswith("no-") else flag[:-7]
-        if name in _FORMAT_ORDER:
-            return (1, _FORMAT_ORDER[name])
-    if flag.startswith("range:"):
-        return (2, 0)
-    if flag in ("wrap", "no-wrap"):
-        return (3, 0)
-    return (4, 0)
-
-
-def _escape(text: str) -> str:
-    if _NEEDS_ESCAPE.search(text) is None:
-        return text
-    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPE_OUT[m.group()], text)
-
-
-def _no_break_positions(portion: str) -> frozenset[int]:
-    """Positions of an escaped string where GNU gettext forbids a line break.
-
-    Never inside an escape sequence; nor before the escape of a control character
-    (``\\n``, ``\\t``...), while before an escaped quote or backslash UAX #14 decides.
-    """
-    if "\\" not in portion:
-        return frozenset()
-    positions = set()
-    for match in _ESCAPE_PAIR_RE.finditer(portion):
-        positions.add(match.start() + 1)
-        if match.group()[1] not in '\\"':
-            positions.add(match.start())
-    return frozenset(positions)
-
-
-def _display_width(text: str) -> int:
-    """Columns of ``text``: its length, give or take its wide and zero-width characters."""
-    if text.isascii():
-        return len(text)
-    width = len(text)
-    for ch in set(text):
-        columns = char_width(ch)
-        if columns != 1:
-            width += (max(columns, 0) - 1) * text.count(ch)
-    return width
-
-
-def _wrap(keyword: str, value: str, prefix: str = "", width: int = PAGE_WIDTH) -> list[str]:
-    """The lines GNU gettext writes for ``keyword "value"`` (``prefix`` is ``#~ `` or ``#| ``).
-
-    A port of write-po.c's ``wrap()``: the value is cut after each newline, each
-    portion is escaped and filled to the page width, and when the first line would
-    not hold the whole value, it is left empty (``msgid ""``).
-    """
-    after_break = len(prefix) + 1
-    line_width = width - 1 - after_break
-    if len(value) + len(keyword) < line_width and value.isprintable():
-        # Fits on the first line as it is: printable text breaks only where it is too wide.
-        portion = _escape(value) if ('"' in value or "\\" in value) else value
-        if len(keyword) + 1 + _display_width(portion) <= line_width:
-            return [f'{prefix}{keyword} "{portion}"']
-    portions = [value] if "\n" not in value[:-1] else [p for p in re.split(r"(?<=\n)", value) if p]
-    out: list[str] = []
-    first = True
-    for raw in portions:
-        portion = _escape(raw)
-        if len(portion) <= line_width and portion.isascii() and portion.isprintable():
-            lines = [portion]  # fits on a line of its own, as the lines of a header do
-        else:
-            lines = fill_lines(portion, line_width, 0, _no_break_positions(portion)) if portion else [""]
-        if first:
-            first = False
-            startcol = len(keyword) + 1
-            # Were the value to start after the keyword, would it break? When it breaks
-            # from column 0 it does; when it fits from column 0 only the width can say.
-            if portion and (
-                len(portions) > 1
-                or startcol > line_width
-                or len(lines) > 1
-                or (
-                    startcol + _display_width(portion) > line_width
-                    and len(fill_lines(portion, line_width, startcol, _no_break_positions(portion))) > 1
-                )
-            ):
-                out.append(f'{prefix}{keyword} ""')
-                out.extend(f'{prefix}"{line}"' for line in lines)
-            else:
-                out.append(f'{prefix}{keyword} "{portion}"')
-        else:
-            out.extend(f'{prefix}"{line}"' for line in lines)
-    if first:
-        out.append(f'{prefix}{keyword} ""')
-    return out
-
-
-def _references(refs: Iterable[str], width: int = PAGE_WIDTH) -> list[str]:
-    out: list[str] = []
-    line = "#:"
-    column = 2
-    for ref in refs:
-        length = len(ref) + 1
-        if column > 2 and column + length > width:
-            out.append(line)
-            line, column = "#:", 2
-        line += " " + ref
-        column += length
-    if column > 2:
-        out.append(line)
-    return out
-
-
-def _format_message(m: Message, width: int) -> list[str]:
-    obsolete = m.obsolete
-    if obsolete and not m.has_translation:
-        return []
-    prefix = "#~ " if obsolete else ""
-    out = []
-    for comment in m.translator_comments:
-        out.append(f"# {comment}" if comment else "#")
-    for comment in m.extracted_comments:
-        out.append(f"#. {comment}" if comment else "#.")
-    if m.references:
-        out.extend(_references(m.references, width))
-    flags = sorted((f for f in m.flags if f != "fuzzy" or m.msgstr[0] or obsolete), key=_flag_rank)
-    if obsolete:
-        flags = ["fuzzy"] if m.fuzzy else []
-    if flags:
-        out.append("#, " + ", ".join(flags))
-    prev_prefix = "#~| " if obsolete else "#| "
-    if m.previous_msgctxt is not None:
-        out.extend(_wrap("msgctxt", m.previous_msgctxt, prev_prefix, width))
-    if m.previous_msgid is not None:
-        out.extend(_wrap("msgid", m.previous_msgid, prev_prefix, width))
-    if m.previous_msgid_plural is not None:
-        out.extend(_wrap("msgid_plural", m.previous_msgid_plural, prev_prefix, width))
-    if m.msgctxt is not None:
-        out.extend(_wrap("msgctxt", m.msgctxt, prefix, width))
-    out.extend(_wrap("msgid", m.msgid, prefix, width))
-    if m.msgid_plural is not None:
-        out.extend(_wrap("msgid_plural", m.msgid_plural, prefix, width))
-        for i, form in enumerate(m.msgstr):
-            out.extend(_wrap(f"msgstr[{i}]", form, prefix, width))
-    else:
-        out.extend(_wrap("msgstr", m.msgstr[0], prefix, width))
-    return out
-
 
 def format_po(catalog: Catalog, width: int = PAGE_WIDTH) -> str:
-    """Serialize ``catalog`` in GNU gettext's layout."""
-    with bulk_allocation():
-        return _format_catalog(catalog, width)
+    """Serialize ``catalog`` in GNU gettext's layout (see :mod:`lingopress.powriter`)."""
+    # Imported here: the writer is built on this module's model.
+    from lingopress.powriter import format_catalog
 
-
-def _format_catalog(catalog: Catalog, width: int) -> str:
-    blocks = []
-    if catalog.header.msgstr[0] or catalog.header.translator_comments or catalog.header.flags:
-        header = catalog.header
-        # GNU writes the header's fuzzy flag even though its msgstr rules would drop it.
-        blocks.append("\n".join(_format_message(header, width)))
-    for message in catalog.messages:
-        blocks.append("\n".join(_format_message(message, width)))
-    for message in catalog.obsolete:
-        lines = _format_message(message, width)
-        if lines:
-            blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n" if blocks else ""
+    return format_catalog(catalog, width)
 
 
 def save_po(path: str | Path, catalog: Catalog, width: int = PAGE_WIDTH) -> bool:
