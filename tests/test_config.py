@@ -57,7 +57,7 @@ def test_a_locale_is_named_by_its_identifier_or_its_bcp47_tag() -> None:
     """``sr-Latn``, ``SR-latn`` and ``sr_latn`` name the configured ``sr_Latn``; ``pt-br`` names
     ``pt_BR``; a tag of a locale not configured is an error naming pyproject.toml."""
     config = config_from_dict(
-        Path("."), {**BASE, "locales": {"sr_Latn": {}, "pt_BR": {}, "de": {"status": "preview"}}}
+        Path(), {**BASE, "locales": {"sr_Latn": {}, "pt_BR": {}, "de": {"status": "preview"}}}
     )
     for name in ("sr_Latn", "sr-Latn", "SR-latn", "sr_latn", "sr-latn"):
         assert config.locale(name).name == "sr_Latn"

@@ -302,7 +302,8 @@ def _entries_after_edit(root: Path, references: str | None) -> tuple[dict[str, s
     before = entries()
     article = root / "source" / "sample.md"
     text = article.read_text("utf-8")
-    article.write_text(text.replace("## Costs", "A new paragraph,\nwritten over two lines.\n\n## Costs", 1), "utf-8")
+    added = "A new paragraph,\nwritten over two lines.\n\n"
+    article.write_text(text.replace("## Costs", f"{added}## Costs", 1), "utf-8")
     return before, entries()
 
 
@@ -335,9 +336,8 @@ def test_references_none_leaves_out_every_reference(project: Config) -> None:
 def test_an_unknown_references_value_is_a_config_error(project: Config) -> None:
     """Any other value names pyproject.toml, the key and the values it takes."""
     pyproject = project.root / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text("utf-8").replace("[tool.lingopress]\n", '[tool.lingopress]\nreferences = "lines"\n'),
-        "utf-8",
-    )
+    text = pyproject.read_text("utf-8")
+    text = text.replace("[tool.lingopress]\n", '[tool.lingopress]\nreferences = "lines"\n')
+    pyproject.write_text(text, "utf-8")
     with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.lingopress\] references: must be one of"):
         load_config(project.root)

@@ -137,10 +137,9 @@ def test_unmerged_when_references_change(project: Config) -> None:
     """Same msgids but other references than the template is not merged either (here line
     numbers, with ``references = "file:line"``)."""
     pyproject = project.root / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text("utf-8").replace("[tool.lingopress]\n", '[tool.lingopress]\nreferences = "file:line"\n'),
-        "utf-8",
-    )
+    text = pyproject.read_text("utf-8")
+    text = text.replace("[tool.lingopress]\n", '[tool.lingopress]\nreferences = "file:line"\n')
+    pyproject.write_text(text, "utf-8")
     prepared = _prepare(load_config(project.root))
     assert not {d.code for d in check_project(prepared, ["ja"]).diagnostics}
     source = prepared.source_dir / "sample.md"
