@@ -51,3 +51,18 @@ def test_locale_facts_come_from_cldr() -> None:
     assert locale_info("ar").nplurals == 6
     assert locale_info("ja").plural_forms == "nplurals=1; plural=0;"
     assert locale_info("de").native_name == "Deutsch"
+
+
+def test_a_locale_is_named_by_its_identifier_or_its_bcp47_tag() -> None:
+    """``sr-Latn``, ``SR-latn`` and ``sr_latn`` name the configured ``sr_Latn``; ``pt-br`` names
+    ``pt_BR``; a tag of a locale not configured is an error naming pyproject.toml."""
+    config = config_from_dict(
+        Path(), {**BASE, "locales": {"sr_Latn": {}, "pt_BR": {}, "de": {"status": "preview"}}}
+    )
+    for name in ("sr_Latn", "sr-Latn", "SR-latn", "sr_latn", "sr-latn"):
+        assert config.locale(name).name == "sr_Latn"
+    assert config.locale("pt-br").name == "pt_BR"
+    assert config.locale("DE").name == "de"
+    for name in ("sr-Cyrl", "pt", "../de", "de-"):
+        with pytest.raises(ConfigError, match=r"^pyproject.toml: locale .* is not configured"):
+            config.locale(name)

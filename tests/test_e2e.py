@@ -163,11 +163,11 @@ def test_tasks_write_bytecode_as_python_is_told(project_dir: Path, dont_write: b
     """Invoke turns .pyc writing off for the whole process; the tasks turn it back on (an
     editable install would compile the package at every run), unless Python was told not to."""
     src = project_dir / "src"
-    src.unlink()
     shutil.copytree(
         Path(__file__).resolve().parent.parent / "src", src, ignore=shutil.ignore_patterns("__pycache__")
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(src)  # this copy of the package, ahead of the installed one
     if dont_write:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     result = subprocess.run(

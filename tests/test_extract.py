@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lingopress.config import Config, load_config
-from lingopress.errors import SourceError
+from lingopress.errors import ConfigError, SourceError
 from lingopress.extract import extract_project, pot_text, stale_pots, write_pots
 from lingopress.pofile import parse_po
 
@@ -42,7 +43,7 @@ def test_sample_project_pots_match_golden(project: Config) -> None:
 
 def test_messages_carry_context_for_translators(project: Config) -> None:
     """References point at 1-based lines; placeholders show their source rendering; flags are set."""
-    catalog = extract_project(project).catalogs["sample"]
+    catalog = extract_project(dataclasses.replace(project, references="file:line")).catalogs["sample"]
     by_id = {m.msgid: m for m in catalog.messages}
     cost = by_id[
         "Treatment costs from {price_min}; in the US up to {price_us}. Prices are valid as of {valid_from}."
@@ -61,13 +62,16 @@ def test_messages_carry_context_for_translators(project: Config) -> None:
 
 
 def test_identical_text_is_one_message_with_several_references(tmp_path: Path, project: Config) -> None:
-    """The same block text twice in an article is one msgid with two references."""
+    """The same block text twice in an article is one msgid with two references (one, the
+    file's, when references leave out lines)."""
     article = project.source_dir / "sample.md"
     article.write_text(article.read_text("utf-8") + "\nPatients come first.\n", "utf-8")
-    catalog = extract_project(project).catalogs["sample"]
+    catalog = extract_project(dataclasses.replace(project, references="file:line")).catalogs["sample"]
     matches = [m for m in catalog.messages if m.msgid == "Patients come first."]
     assert len(matches) == 1
     assert len(matches[0].references) == 2
+    (by_file,) = [m for m in extract_project(project).catalogs["sample"] if m.msgid == "Patients come first."]
+    assert by_file.references == ["source/sample.md"]
     assert set(matches[0].extracted_comments) == {"quote", "paragraph"}
 
 
@@ -268,3 +272,70 @@ def test_extract_reads_again_only_what_changed(project: Config, monkeypatch: pyt
     # Nor does a cache that cannot be written stop an extraction.
     cache_file.mkdir()
     assert write(project) == [] and len(read) == 3
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _entries_after_edit(root: Path, references: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Each entry of de/sample.po (its text, by msgid) after extract + update, before and after
+    three lines are added above a paragraph of the article."""
+    from lingopress.catalogs import update_project
+
+    pyproject = root / "pyproject.toml"
+    if references is not None:
+        text = pyproject.read_text("utf-8")
+        pyproject.write_text(
+            text.replace("[tool.lingopress]\n", f'[tool.lingopress]\nreferences = "{references}"\n'), "utf-8"
+        )
+
+    def entries() -> dict[str, str]:
+        config = load_config(root)
+        write_pots(config)
+        update_project(config, ["de"])
+        po = (root / "locales" / "de" / "LC_MESSAGES" / "sample.po").read_text("utf-8")
+        blocks = po.split("\n\n")[1:]
+        return {next(line for line in b.splitlines() if line.startswith("msgid")): b for b in blocks}
+
+    before = entries()
+    article = root / "source" / "sample.md"
+    text = article.read_text("utf-8")
+    added = "A new paragraph,\nwritten over two lines.\n\n"
+    article.write_text(text.replace("## Costs", f"{added}## Costs", 1), "utf-8")
+    return before, entries()
+
+
+def test_an_edit_above_a_paragraph_changes_no_other_entry(project: Config) -> None:
+    """With the default references (``file``), three lines added to an article change its PO
+    files by the new entry alone: no entry below gets a new line number."""
+    before, after = _entries_after_edit(project.root, None)
+    assert set(after) - set(before) == {'msgid "A new paragraph, written over two lines."'}
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert "#: source/sample.md\n" in before['msgid "Sample Treatment"']
+
+
+def test_references_with_lines_move_with_the_text(project: Config) -> None:
+    """``references = "file:line"`` gives each entry its line, as xgettext does: the entries below
+    an edit change with it."""
+    before, after = _entries_after_edit(project.root, "file:line")
+    moved = [k for k, v in after.items() if k in before and v != before[k]]
+    assert 'msgid "Costs and *results*"' in moved and 'msgid "Sample Treatment"' not in moved
+    assert "#: source/sample.md:20\n" in before['msgid "Costs and *results*"']
+    assert "#: source/sample.md:23\n" in after['msgid "Costs and *results*"']
+
+
+def test_references_none_leaves_out_every_reference(project: Config) -> None:
+    """``references = "none"`` writes no ``#:`` line, in the POT files and in the PO files."""
+    before, _ = _entries_after_edit(project.root, "none")
+    assert before and not any("#:" in entry for entry in before.values())
+    assert "#:" not in (project.root / "locales" / "site.pot").read_text("utf-8")
+
+
+def test_an_unknown_references_value_is_a_config_error(project: Config) -> None:
+    """Any other value names pyproject.toml, the key and the values it takes."""
+    pyproject = project.root / "pyproject.toml"
+    text = pyproject.read_text("utf-8")
+    text = text.replace("[tool.lingopress]\n", '[tool.lingopress]\nreferences = "lines"\n')
+    pyproject.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.lingopress\] references: must be one of"):
+        load_config(project.root)

@@ -133,8 +133,15 @@ def test_unmerged_po(prepared: Config) -> None:
     assert codes and codes <= {"untranslated", "fuzzy"}  # merged: only the new msgid is left to do
 
 
-def test_unmerged_when_references_change(prepared: Config) -> None:
-    """Same msgids but other references than the template is not merged either."""
+def test_unmerged_when_references_change(project: Config) -> None:
+    """Same msgids but other references than the template is not merged either (here line
+    numbers, with ``references = "file:line"``)."""
+    pyproject = project.root / "pyproject.toml"
+    text = pyproject.read_text("utf-8")
+    text = text.replace("[tool.lingopress]\n", '[tool.lingopress]\nreferences = "file:line"\n')
+    pyproject.write_text(text, "utf-8")
+    prepared = _prepare(load_config(project.root))
+    assert not {d.code for d in check_project(prepared, ["ja"]).diagnostics}
     source = prepared.source_dir / "sample.md"
     source.write_text(source.read_text("utf-8").replace("+++\n\nPsoriasis", "+++\n\n\nPsoriasis"), "utf-8")
     write_pots(prepared, extract_project(prepared).catalogs)

@@ -406,12 +406,16 @@ def test_preview_server_names_an_address_it_cannot_use(tmp_path: Path, busy_port
 
 
 def test_invoke_serve_on_a_busy_port_exits_1(prepared: Path, busy_port: int) -> None:
-    """invoke serve on a port in use prints the address and the reason and exits 1."""
+    """invoke serve on a port in use prints the address and the reason and exits 1; a port out
+    of range is a usage error (exit 2), without a traceback either."""
     _refused(
         invoke(prepared, "serve", "--port", str(busy_port)),
         f"cannot serve on 127.0.0.1:{busy_port}: the port is in use",
     )
-    _refused(invoke(prepared, "serve", "--port", "99999"), "cannot serve on 127.0.0.1:99999")
+    out_of_range = invoke(prepared, "serve", "--port", "99999")
+    assert out_of_range.returncode == 2, out_of_range.stderr
+    assert "a port is from 0 (any free one) to 65535" in out_of_range.stderr
+    assert "Traceback" not in out_of_range.stdout + out_of_range.stderr
 
 
 def test_a_fifo_article_stops_extract_by_name(project: Path) -> None:

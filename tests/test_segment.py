@@ -179,6 +179,17 @@ def test_untranslated_body_renders_as_python_markdown_renders_it() -> None:
         assert "<h1>Title</h1>" in ours or "<h1>Setext heading</h1>" in ours or "<em>html</em>" in ours
 
 
+MARKDOWN_CORPUS = Path(__file__).resolve().parent / "fixtures" / "markdown"
+"""Real documents (tests/fixtures/README.md); benchmarks/corpus_checks.py runs the same
+comparison over a whole corpus."""
+
+
+def _corpus_documents() -> list[Path]:
+    documents = sorted(MARKDOWN_CORPUS.rglob("*.md"))
+    assert len(documents) >= 12, f"the Markdown fixtures are missing: {MARKDOWN_CORPUS}"
+    return documents
+
+
 def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:
     """Where the blocks are, found once, serves every rendering of the same body."""
     segmenter = BodySegmenter()
@@ -187,7 +198,8 @@ def test_a_body_parsed_once_renders_like_a_body_parsed_each_time() -> None:
         # Odd variants change every block's text; every third block falls back.
         return lambda s: Translation(s.text.upper() if n % 2 else s.text, fallback=len(s.text) % 3 == 0)
 
-    for path, text in enumerate(_DOCUMENTS):
+    documents = [*_DOCUMENTS, *(path.read_text("utf-8") for path in _corpus_documents()[::3])]
+    for path, text in enumerate(documents):
         parsed = segmenter.parse(text, 5)
         assert segmenter.segments(parsed) == segmenter.segments(text, 5), path
         for n in range(3):

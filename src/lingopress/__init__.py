@@ -29,6 +29,7 @@ The package follows the flow of the data, one module per stage::
     status     translation dashboard: status.html, status.json, badges
     build      the whole build (invoke build)
     sitecheck  the built site -> Diagnostics (links, hreflang, lang/dir)
+    cli        the command line (lingopress COMMAND, and the invoke tasks): arguments, reports, exit codes
 """
 
 from functools import cache

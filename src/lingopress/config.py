@@ -11,16 +11,19 @@ from urllib.parse import urlsplit
 
 from lingopress.errors import ConfigError
 from lingopress.inputs import MAX_CONFIG_BYTES, read_input
-from lingopress.locales import LocaleInfo, locale_info
+from lingopress.locales import LocaleInfo, locale_info, locale_name
 
-__all__ = ["SITE_DOMAIN", "Config", "LocaleConfig", "load_config"]
+__all__ = ["REFERENCES", "SITE_DOMAIN", "Config", "LocaleConfig", "load_config"]
 
 SITE_DOMAIN = "site"
 """The gettext domain of the template strings; article domains are their slugs."""
 
 Status = Literal["required", "preview"]
 
-_TOP_KEYS = {"source_locale", "base_url", "site_name", "locales", "glossary", "languages_order"}
+_TOP_KEYS = {"source_locale", "base_url", "site_name", "locales", "glossary", "languages_order", "references"}
+REFERENCES = ("file:line", "file", "none")
+"""What the ``#:`` lines of POT and PO files give, as pybabel's --add-location: ``file`` (the
+default) leaves the line out, so that an edit above a block does not rewrite every entry below."""
 _LOCALE_KEYS = {"status", "min_percent"}
 
 
@@ -47,6 +50,8 @@ class Config:
     base_url: str
     site_name: str
     locales: MappingProxyType[str, LocaleConfig]
+    references: str = "file"
+    """One of :data:`REFERENCES`."""
 
     @property
     def source_dir(self) -> Path:
@@ -100,8 +105,10 @@ class Config:
             return str(path)
 
     def locale(self, name: str) -> LocaleConfig:
+        """The configured locale ``name`` names: its identifier (``sr_Latn``) or its BCP 47 tag
+        in any case (``sr-Latn``, ``sr-latn``), as URLs and hreflang write it."""
         try:
-            return self.locales[name]
+            return self.locales[name] if name in self.locales else self.locales[locale_name(name)]
         except KeyError:
             known = ", ".join(self.locales) or "none"
             raise ConfigError(
@@ -157,6 +164,9 @@ def config_from_dict(root: Path, section: dict[str, Any]) -> Config:
     site_name = section.get("site_name", "")
     if not isinstance(site_name, str):
         raise _error("site_name", "must be a string")
+    references = section.get("references", "file")
+    if references not in REFERENCES:
+        raise _error("references", f"must be one of {', '.join(map(repr, REFERENCES))}, not {references!r}")
     raw_locales = section.get("locales", {})
     if not isinstance(raw_locales, dict):
         raise _error("locales", "must be a table of locale = { status = ... }")
@@ -193,4 +203,5 @@ def config_from_dict(root: Path, section: dict[str, Any]) -> Config:
         base_url=base_url.rstrip("/"),
         site_name=site_name,
         locales=MappingProxyType(locales),
+        references=references,
     )

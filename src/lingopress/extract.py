@@ -282,7 +282,8 @@ def _unique_slugs(articles: list[tuple[str, str]]) -> None:
 
 
 def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> Extraction:
-    """Read every article and template of the project; nothing is written."""
+    """Read every article and template of the project; nothing is written. The catalogs have
+    the references that ``config.references`` asks for."""
     site: list[Catalog] = []
     results = _extract(config, segmenter, keep=True, meanwhile=lambda: site.append(template_catalog(config)))
     catalogs: dict[str, Catalog] = {}
@@ -290,6 +291,8 @@ def extract_project(config: Config, segmenter: BodySegmenter | None = None) -> E
         assert found.catalog is not None
         catalogs[found.slug] = found.catalog
     catalogs[SITE_DOMAIN] = site[0]
+    if config.references != "file:line":
+        catalogs = {domain: _referenced(c, config.references) for domain, c in catalogs.items()}
     articles = tuple(found.article for found in results if found.article is not None)
     return Extraction(articles, catalogs, {found.slug: found.pot for found in results})
 
@@ -328,8 +331,41 @@ def pot_header(domain: str, config: Config, creation_date: str) -> Message:
 
 
 def pot_text(domain: str, catalog: Catalog, config: Config, creation_date: str) -> str:
-    """The POT file of ``catalog``'s messages (``catalog`` itself is left as it is)."""
-    return format_po(dataclasses.replace(catalog, header=pot_header(domain, config, creation_date)))
+    """The POT file of ``catalog``'s messages (``catalog`` itself is left as it is), with the
+    references that ``config.references`` asks for."""
+    header = pot_header(domain, config, creation_date)
+    return format_po(dataclasses.replace(_referenced(catalog, config.references), header=header))
+
+
+def _referenced(catalog: Catalog, mode: str) -> Catalog:
+    """``catalog`` with the references of ``mode`` (see :data:`lingopress.config.REFERENCES`);
+    extraction makes ``file:line`` ones."""
+    if mode == "file:line":
+        return catalog
+    return dataclasses.replace(catalog, messages=[_with_references(m, mode) for m in catalog.messages])
+
+
+def _file_of(reference: str) -> str:
+    """``source/a.md`` of ``source/a.md:12``.
+
+    >>> _file_of("source/a.md:12"), _file_of("source/a.md")
+    ('source/a.md', 'source/a.md')
+    """
+    name, _, line = reference.rpartition(":")
+    return name if name and line.isdigit() else reference
+
+
+def _with_references(message: Message, mode: str) -> Message:
+    """``message`` with its ``file:line`` references as ``file`` (each file once), or none."""
+    if mode == "none":
+        files: list[str] = []
+    else:
+        files = list(dict.fromkeys(_file_of(ref) for ref in message.references))
+    if files == message.references:
+        return message
+    copy = message.copy()
+    copy.references = files
+    return copy
 
 
 def planned_pot(config: Config, domain: str, catalog: Catalog) -> str | None:

@@ -10,9 +10,12 @@ shares with each template), and each entry is judged on its own:
 - an invalid one (placeholders, markup, plural forms) is ``rejected`` with
   ``file:line: reason`` and the project's entry stays as it was;
 - an empty or fuzzy msgstr never replaces a translation; a fuzzy one only
-  fills an untranslated entry, as fuzzy;
+  fills an untranslated entry, as fuzzy; the fuzzy ones not taken and the empty
+  ones of untranslated entries are listed, so the translator knows;
 - a translation of a msgid that no longer exists is ``stale``: reported, and
-  kept as a fuzzy suggestion on a current untranslated msgid that is close.
+  kept as a fuzzy suggestion on a current untranslated msgid that is close;
+- an obsolete (``#~``) entry is passed over: it is what the translator's own tool
+  thought gone.
 
 Nothing is written until every file has been judged; a dry run writes nothing.
 """
@@ -61,6 +64,10 @@ class FileReport:
     rejected: list[Rejection] = field(default_factory=list)
     stale: list[tuple[int, str, str | None]] = field(default_factory=list)
     """(line, msgid that no longer exists, current msgid it was suggested for or None)."""
+    fuzzy: list[int] = field(default_factory=list)
+    """Lines of fuzzy entries not taken (the project has a translation): to review and unflag."""
+    empty: list[int] = field(default_factory=list)
+    """Lines of entries with no translation whose project entry has none either."""
 
 
 @dataclass(slots=True)
@@ -142,6 +149,8 @@ def _judge(incoming: Message, current: Message, report: FileReport, display: str
     """The entry to put in the project in place of ``current``, or None to leave it."""
     if not incoming.has_translation:
         report.unchanged += 1
+        if not current.has_translation:
+            report.empty.append(incoming.lineno)
         return None
     reasons = _problems(incoming, current)
     if reasons:
@@ -151,9 +160,13 @@ def _judge(incoming: Message, current: Message, report: FileReport, display: str
     if not complete and current.has_translation:
         # A fuzzy or partial translation is a suggestion: it never replaces a translation.
         report.unchanged += 1
+        if incoming.fuzzy:
+            report.fuzzy.append(incoming.lineno)
         return None
     if current.msgstr == incoming.msgstr and current.fuzzy == (not complete):
         report.unchanged += 1
+        if incoming.fuzzy:
+            report.fuzzy.append(incoming.lineno)
         return None
     merged = current.copy()
     merged.msgstr = list(incoming.msgstr)
@@ -177,7 +190,7 @@ def _import_one(
     collapsed = {(m.msgctxt, collapse(m.msgid)): i for i, m in enumerate(project.messages)}
     stale: list[Message] = []
     changed = False
-    for incoming in [*catalog.messages, *catalog.obsolete]:
+    for incoming in catalog.messages:  # obsolete (#~) entries are passed over
         position = index.get(incoming.key)
         if position is None:
             position = collapsed.get((incoming.msgctxt, collapse(incoming.msgid)))
@@ -185,9 +198,6 @@ def _import_one(
             if incoming.has_translation:
                 stale.append(incoming)
             continue
-        if incoming.obsolete:
-            incoming = incoming.copy()
-            incoming.fuzzy = True  # the translator's tool thought it gone: a suggestion at most
         merged = _judge(incoming, project.messages[position], report, display)
         if merged is not None:
             project.messages[position] = merged
@@ -245,7 +255,7 @@ def import_files(
 
 def _import_files(config: Config, files: list[Path], locale: str | None, dry_run: bool) -> ImportReport:
     if locale is not None:
-        config.locale(locale)  # a configured locale, or a ConfigError
+        locale = config.locale(locale).name  # a configured locale (sr-Latn: sr_Latn), or a ConfigError
     templates = {name: read_pot(config, name) for name in domains(config)}
     if not templates:
         raise CatalogError("no POT files: run 'invoke extract' first", config.relative(config.locales_dir))

@@ -12,9 +12,10 @@ from babel.messages.plurals import get_plural
 
 from lingopress.plurals import gnu_plural_forms, plural_forms_table
 
-__all__ = ["LocaleInfo", "is_locale_name", "locale_info", "plural_forms_of"]
+__all__ = ["LocaleInfo", "is_locale_name", "locale_info", "locale_name", "plural_forms_of"]
 
 _NAME_RE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
+_TAG_RE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,21 @@ def is_locale_name(name: str) -> bool:
     (True, False, False)
     """
     return _NAME_RE.fullmatch(name) is not None
+
+
+def locale_name(tag: str) -> str:
+    """The gettext identifier that a BCP 47 tag or an identifier in any case names; anything
+    else is returned as it is (and refused later).
+
+    >>> locale_name("sr-Latn"), locale_name("PT-br"), locale_name("de"), locale_name("../x")
+    ('sr_Latn', 'pt_BR', 'de', '../x')
+    """
+    match = _TAG_RE.fullmatch(tag)
+    if match is None:
+        return tag
+    language, script, region = match.groups()
+    parts = [language.lower(), script.title() if script else "", region.upper() if region else ""]
+    return "_".join(part for part in parts if part)
 
 
 @cache

@@ -78,7 +78,7 @@ def _no_break_positions(portion: str) -> frozenset[int]:
     """
     if "\\" not in portion:
         return frozenset()
-    positions = set()
+    positions: set[int] = set()
     for match in _ESCAPE_PAIR_RE.finditer(portion):
         positions.update(range(match.start() + 1, match.end()))
         if match.group()[1] == "n":
