@@ -11,7 +11,10 @@ import pytest
 
 from lingopress import build as build_module
 from lingopress.build import Progress, build_site
-from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_facts, read_file
+from lingopress.build import pool as pool_module
+from lingopress.build import sitewide as sitewide_module
+from lingopress.build import work as work_module
+from lingopress.buildcache import BuildCache, FileFact, code_digest, digest_bytes, read_facts, read_file
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
 from lingopress.errors import CatalogError
@@ -293,59 +296,62 @@ def test_parallel_build_gives_the_same_bytes(
             shutil.rmtree(path)
         else:
             path.unlink()
-    monkeypatch.setattr(build_module, "_POOL_MIN_JOBS", 0)
-    monkeypatch.setattr(build_module, "_BATCH", 1)
-    monkeypatch.setattr(build_module, "_FILES_PER_JOB", 1)
+    monkeypatch.setattr(pool_module, "POOL_MIN_JOBS", 0)
+    monkeypatch.setattr(pool_module, "BATCH", 1)
+    monkeypatch.setattr(pool_module, "FILES_PER_JOB", 1)
     result = build_site(config, jobs=2)
     assert result.rendered == 8
     assert tree(config) == sequential
     # The workers hashed the inputs: the cache knows each PO file by its bytes.
-    cache = BuildCache.load(
-        config.build_dir / build_module.CACHE_FILE, build_module.code_digest(), str(config.root)
-    )
+    cache = BuildCache.load(config.build_dir / build_module.CACHE_FILE, code_digest(), str(config.root))
     for path in sorted(config.locales_dir.rglob("*.po")):
         assert cache.files[config.relative(path)][2] == digest_bytes(path.read_bytes()), path
     assert build_site(config, jobs=2).rendered == 0
 
 
 def test_gate_blocks_and_keeps_its_verdict(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A required locale with untranslated entries stops the build before anything is written; the
-    verdict on unchanged inputs is not computed twice; an edited catalog re-checks itself only;
-    fixed catalogs let the build through."""
+    """A required locale with untranslated entries stops the build before anything is written,
+    the build cache included (so the next build checks again); once a build goes through, the
+    verdict on unchanged inputs is not computed twice, and an edited catalog re-checks itself only."""
     config = prepare(project)
     calls: list[tuple[str, str]] = []
-    real = build_module.check_domain
+    real = work_module.check_domain
 
     def counting(config: Config, name: str, domain: str, *args: object):  # type: ignore[no-untyped-def]
         calls.append((name, domain))
         return real(config, name, domain, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "check_domain", counting)
+    monkeypatch.setattr(work_module, "check_domain", counting)
     result = build_site(config, gate=True)
     assert result.blocking and not (config.build_dir / "en").exists()
-    assert not (config.build_dir / build_module._STAGING).exists()
+    assert not (config.build_dir / build_module.STAGING).exists()
+    assert not (config.build_dir / build_module.CACHE_FILE).exists()
     assert {d.code for d in result.blocking} == {"untranslated"}
     assert {d.locale for d in result.blocking} == {"de", "tr", "ar"}
     every = sorted((name, domain) for name in ("ar", "de", "tr") for domain in ("sample", "site"))
     assert sorted(calls) == every
     calls.clear()
     assert build_site(config, gate=True).blocking == result.blocking
+    assert sorted(calls) == every
     assert build_site(config, ["de"], gate=True).blocking == [d for d in result.blocking if d.locale == "de"]
-    assert calls == []
-    path = config.po_path("tr", "sample")
-    os.utime(path, ns=(1, 1))  # touched, same bytes: no new check
-    assert build_site(config, gate=True).blocking == result.blocking
-    assert calls == []
-    path.write_bytes(path.read_bytes() + b"\n")
-    assert build_site(config, gate=True).blocking == result.blocking
-    assert calls == [("tr", "sample")]
     assert not (config.build_dir / "en").exists()
     config = prepare(config, translate=True)
     calls.clear()
     result = build_site(config, gate=True)
     assert result.blocking == [] and result.rendered == 5  # ja is complete now, so published
     assert sorted(calls) == every
-    assert not (config.build_dir / build_module._STAGING).exists()
+    calls.clear()
+    assert build_site(config, gate=True).blocking == []
+    assert build_site(config, ["de"], gate=True).blocking == []
+    assert calls == []
+    path = config.po_path("tr", "sample")
+    os.utime(path, ns=(1, 1))  # touched, same bytes: no new check
+    assert build_site(config, gate=True).blocking == []
+    assert calls == []
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert build_site(config, gate=True).blocking == []
+    assert calls == [("tr", "sample")]
+    assert not (config.build_dir / build_module.STAGING).exists()
 
 
 def test_build_gate_is_the_check(project: Config) -> None:
@@ -442,24 +448,35 @@ def test_forced_build_keeps_the_gates_verdicts(project: Config, monkeypatch: pyt
     build_site(config)
     build_site(config, ["de"], gate=True)
     calls: list[object] = []
-    monkeypatch.setattr(build_module, "check_domain", lambda *a: calls.append(a))
+    monkeypatch.setattr(work_module, "check_domain", lambda *a: calls.append(a))
     assert build_site(config, gate=True).blocking == []
     assert calls == []
 
 
-def test_pseudo_build_bypasses_and_drops_the_cache(project: Config) -> None:
-    """A build with pseudo-locales renders them without the cache; the next normal build renders
-    every page again (their language switcher lost the pseudo-locales) and removes the pseudo pages."""
+def test_pseudo_build_is_incremental_and_leaves_nothing_behind(project: Config) -> None:
+    """A build with pseudo-locales renders them through the same incremental build (a second one
+    renders nothing, an edited article renders its pages again); the next normal build renders
+    every page again (their language switcher lost the pseudo-locales) and removes the pseudo
+    pages, MO files and badges."""
     config = prepare(project, translate=True)
     plain = build_site(config)
     before = tree(config)
     pseudo = build_site(config, pseudo=True)
-    assert "en-xa/sample/index.html" in tree(config)
-    assert not (config.build_dir / build_module.CACHE_FILE).exists()
-    assert pseudo.pages == plain.pages + 2
-    again = build_site(config)
-    assert again.rendered == plain.pages
-    assert "build/en-xa/sample/index.html" in again.removed
+    built = tree(config)
+    assert {"en-xa/sample/index.html", "ar-xb/sample/index.html", "badges/en-xa.svg"} <= set(built)
+    assert "locale/en_XA/LC_MESSAGES/sample.mo" in built
+    assert pseudo.pages == pseudo.rendered == plain.pages + 2
+    assert "en_XA" in pseudo.stats
+    again = build_site(config, pseudo=True)
+    assert (again.rendered, again.written, again.removed) == (0, [], [])
+    edit(config.source_dir / "sample.md", "Patients come first.", "Patients always come first.")
+    edited = build_site(config, pseudo=True)
+    assert edited.rendered == pseudo.pages
+    assert tree(config)["en-xa/sample/index.html"] != built["en-xa/sample/index.html"]
+    edit(config.source_dir / "sample.md", "Patients always come first.", "Patients come first.")
+    normal = build_site(config)
+    assert normal.rendered == plain.pages
+    assert {"build/en-xa/sample/index.html", "build/badges/en-xa.svg"} <= set(normal.removed)
     assert tree(config) == before
 
 
@@ -470,13 +487,13 @@ def test_status_page_is_made_again_only_when_a_catalog_changes(
     config = prepare(project)
     build_site(config)
     calls: list[object] = []
-    real = build_module.write_status
+    real = sitewide_module.write_status
 
     def counting(*args: object, **kwargs: object) -> list[str]:
         calls.append(args[0])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "write_status", counting)
+    monkeypatch.setattr(sitewide_module, "write_status", counting)
     build_site(config)
     assert calls == []
     path = config.po_path("de", "sample")
@@ -505,7 +522,7 @@ def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> N
     result = build_site(config, gate=True)
     assert [(d.locale, d.code) for d in result.blocking] == [("de", "untranslated")]
     assert tree(config) == before
-    assert not (config.build_dir / build_module._STAGING).exists()
+    assert not (config.build_dir / build_module.STAGING).exists()
     catalog.messages[0].msgstr = ["Wieder übersetzt."]
     save_po(path, catalog)
     result = build_site(config, gate=True)
@@ -546,20 +563,20 @@ def test_build_stopped_by_an_unreadable_catalog_changes_nothing(project: Config)
         build_site(config)
     assert caught.value.path == "locales/de/LC_MESSAGES/sample.po"
     assert tree(config) == before
-    assert not (config.build_dir / build_module._STAGING).exists()
+    assert not (config.build_dir / build_module.STAGING).exists()
 
 
 def test_cached_statistics_come_back_as_they_were_counted() -> None:
-    """Statistics travel through the cache as a list in _STAT_FIELDS order."""
+    """Statistics travel through the cache as a list in STAT_FIELDS order."""
     import dataclasses
 
     from lingopress.checks import Stats
 
-    assert [f.name for f in dataclasses.fields(Stats)][: len(build_module._STAT_FIELDS)] == list(
-        build_module._STAT_FIELDS
+    assert [f.name for f in dataclasses.fields(Stats)][: len(work_module.STAT_FIELDS)] == list(
+        work_module.STAT_FIELDS
     )
     stats = Stats(3, 1, 2, 30, 10, 20)
-    assert build_module._stats(build_module._stats_dict(stats)) == stats
+    assert work_module.stats_of(list(work_module.stats_tuple(stats))) == stats
 
 
 def test_read_file_reads_a_whole_file_and_nothing_else(tmp_path: Path) -> None:
