@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,10 @@ from lingopress.build import work as work_module
 from lingopress.buildcache import BuildCache, FileFact, code_digest, digest_bytes, read_facts, read_file
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
-from lingopress.errors import CatalogError
+from lingopress.errors import CatalogError, SourceError
 from lingopress.extract import extract_project, write_pots
 from lingopress.gate import check_project
+from lingopress.lock import project_lock
 from lingopress.pofile import read_po, save_po
 
 SECOND = """+++
@@ -67,6 +70,15 @@ def tree(config: Config) -> dict[str, bytes]:
         p.relative_to(config.build_dir).as_posix(): p.read_bytes()
         for p in sorted(config.build_dir.rglob("*"))
         if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def everything(config: Config) -> dict[str, tuple[bytes, int]]:
+    """Every file under build/, the caches included (but the project lock), with its time."""
+    return {
+        p.relative_to(config.build_dir).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(config.build_dir.rglob("*"))
+        if p.is_file() and p.name != "lock"
     }
 
 
@@ -512,7 +524,8 @@ def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> N
     moves none of them into build/: the site stays the last good one."""
     config = prepare(project, translate=True)
     assert build_site(config, gate=True).blocking == []
-    before = tree(config)
+    untouched = everything(config)
+    assert "build/.cache/build.json" in {f"build/{name}" for name in untouched}
     base = config.templates_dir / "base.html"
     base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
     path = config.po_path("de", "sample")
@@ -521,7 +534,7 @@ def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> N
     save_po(path, catalog)
     result = build_site(config, gate=True)
     assert [(d.locale, d.code) for d in result.blocking] == [("de", "untranslated")]
-    assert tree(config) == before
+    assert everything(config) == untouched  # the pages, and the cache too
     assert not (config.build_dir / build_module.STAGING).exists()
     catalog.messages[0].msgstr = ["Wieder übersetzt."]
     save_po(path, catalog)
@@ -559,10 +572,12 @@ def test_build_stopped_by_an_unreadable_catalog_changes_nothing(project: Config)
     base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
     broken = config.po_path("de", "sample")  # a required locale: the preview count does not read it
     broken.write_text(broken.read_text("utf-8") + '\nmsgid "unterminated\n', "utf-8")
+    untouched = everything(config)
     with pytest.raises(CatalogError) as caught:
         build_site(config)
     assert caught.value.path == "locales/de/LC_MESSAGES/sample.po"
     assert tree(config) == before
+    assert everything(config) == untouched
     assert not (config.build_dir / build_module.STAGING).exists()
 
 
@@ -604,3 +619,73 @@ def test_read_file_goes_on_after_a_read_cut_short(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(buildcache_module.os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
     fact, data = read_file(path) or pytest.fail("not read")
     assert data == path.read_bytes() and fact[2] == digest_bytes(data)
+
+
+DRAFT = SECOND.replace('slug = "second"', 'slug = "second"\ndraft = true')
+
+
+def test_a_draft_is_extracted_but_not_published(project: Config) -> None:
+    """An article with draft = true has a POT and PO files, but no page in any locale, no MO file
+    and no entry in the index or the sitemap; an article that becomes a draft loses its pages."""
+    (project.source_dir / "second.md").write_text(SECOND, "utf-8")
+    config = prepare(project, translate=True)
+    build_site(config)
+    assert "de/second/index.html" in tree(config)
+    (config.source_dir / "second.md").write_text(DRAFT, "utf-8")
+    config = prepare(config, translate=True)
+    assert config.pot_path("second").is_file() and config.po_path("de", "second").is_file()
+    result = build_site(config, gate=True)
+    assert result.blocking == [] and result.pages == 5
+    assert "build/de/second/index.html" in result.removed
+    assert "build/locale/de/LC_MESSAGES/second.mo" in result.removed
+    built = tree(config)
+    assert not [name for name in built if "second" in name]
+    assert b"Second Article" not in built["index.html"] and b"/second/" not in built["sitemap.xml"]
+    assert b"Sample Treatment" in built["index.html"]
+    (config.source_dir / "second.md").write_text(SECOND, "utf-8")
+    assert build_site(config).rendered == 5  # published again: its pages come back
+    assert "de/second/index.html" in tree(config)
+
+
+def test_draft_must_be_a_boolean(project: Config) -> None:
+    """draft = "yes" is a source error at its line, not a published (or hidden) article."""
+    (project.source_dir / "second.md").write_text(
+        SECOND.replace('slug = "second"', 'slug = "second"\ndraft = "no"')
+    )
+    with pytest.raises(SourceError, match="draft must be true or false") as caught:
+        build_site(project)
+    assert (caught.value.path, caught.value.line) == ("source/second.md", 4)
+
+
+_BUILD = (
+    "import sys\n"
+    "from lingopress.build import build_site\n"
+    "from lingopress.config import load_config\n"
+    "result = build_site(load_config(sys.argv[1]))\n"
+    "print(result.pages, len(result.written))\n"
+)
+
+
+def test_two_builds_at_once_both_succeed(project: Config) -> None:
+    """A build started while another task holds the project lock waits for it; two builds
+    waiting at once both go through, one after the other (the second finds the site up to date)."""
+    config = prepare(project, translate=True)
+    with project_lock(config.build_dir, "the test"):
+        builds = [
+            subprocess.Popen(
+                [sys.executable, "-c", _BUILD, str(config.root)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        for build in builds:
+            assert build.stderr is not None
+            assert "waiting for the test" in build.stderr.readline()
+    outputs = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    counts = sorted(out.split() for out, _ in outputs)
+    assert counts[0] == ["5", "0"] and counts[1][0] == "5" and int(counts[1][1]) > 10
+    assert not (config.build_dir / build_module.STAGING).exists()
+    assert (config.build_dir / "de/sample/index.html").is_file()
