@@ -1,19 +1,19 @@
 """The build's worker processes: batches of jobs run here or, when there are enough, in a pool.
 
-The pool is a :class:`concurrent.futures.ProcessPoolExecutor`, started once on first need and
-shared by the build's phases. Its processes are forked where the system can: they start with
-the modules imported and with this process's :class:`Worker` (the configuration read,
-Markdown and the templates set up once, not once each).
+The pool is the project's one pool (:func:`lingopress.parallel.start_pool`), started once on
+first need and shared by the build's phases. Its processes are forked where the system can:
+they start with the modules imported and with this process's :class:`Worker` (the
+configuration read, Markdown and the templates set up once, not once each).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from lingopress.build.work import Worker
 from lingopress.config import Config, load_config
+from lingopress.parallel import cores, fork_available, start_pool
 from lingopress.pseudo import with_pseudo_config
 from lingopress.render import Renderer
 
@@ -62,7 +62,7 @@ class Runner:
         self.config = config
         self.pseudo = pseudo
         """``config`` has the pseudo-locales (a worker that is not forked adds them too)."""
-        self.processes = jobs or os.cpu_count() or 1
+        self.processes = jobs or cores()
         self._local: Worker | None = None
         self._pool: ProcessPoolExecutor | None = None
 
@@ -99,20 +99,13 @@ class Runner:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            import multiprocessing  # a small site builds in this process, without the import time
-            from concurrent.futures import ProcessPoolExecutor
-
-            fork = "fork" in multiprocessing.get_all_start_methods()
+            fork = fork_available()
             if fork:
                 global _worker
                 _worker = self.worker()
                 self.renderer()  # made now, before the workers are forked
-            self._pool = ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                initializer=_init_worker,
-                initargs=(None if fork else str(self.config.root), self.pseudo),
-            )
+            root = None if fork else str(self.config.root)
+            self._pool = start_pool(self.processes, _init_worker, (root, self.pseudo))
         return self._pool
 
     def worker(self) -> Worker:
