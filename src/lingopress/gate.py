@@ -533,11 +533,12 @@ class InputDigests(Protocol):
     def source_digest(self, domain: str) -> str: ...
 
 
-def _diagnostic_data(d: Diagnostic) -> list[Any]:
+def _diagnostic_data(d: Diagnostic) -> list[str | int | None]:
     return [d.path, d.line, d.severity, d.code, d.message, d.locale]
 
 
 def _diagnostic(data: list[Any]) -> Diagnostic:
+    """A diagnostic kept in the cache (JSON), made again."""
     return Diagnostic(data[0], int(data[1]), data[2], data[3], data[4], data[5])
 
 

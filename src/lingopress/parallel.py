@@ -8,9 +8,12 @@ not available, or the work is small, it runs in this process. :func:`start_pool`
 pool itself (the build keeps one for its phases); :func:`map_chunks` maps a function over
 chunks of items with one.
 
-The pool and its import cost about 20-30 ms of this process's time (measured with
-``benchmarks/bench.py`` against the hand-written forks this module had before: within the
-noise of every stage at 1,000 and 10,000 pages, and the seed site is too small to start one).
+Measured against the hand-written forks (a pipe of chunk numbers, a result pipe per worker)
+this module had before, with ``benchmarks/bench.py --sizes 1000`` side by side: the pool's
+import (about 18 ms) and its start and stop (about 12 ms, against 6) cost a task that
+uses it some 25-30 ms, once per task, not per page: a fifth of extracting 100 articles, a
+small part of any stage at 10,000 pages, and nothing on the seed site, which is too small
+to start a pool.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pathlib import Path
 from lingopress.build import pool
 from lingopress.build.pool import Runner, batches
 from lingopress.build.work import (
+    STAT_FIELDS,
     ArticleJob,
     CatalogJob,
     Counts,
@@ -172,14 +173,12 @@ class Inputs:
             self.remember_counts(self.po_digest(job.locale, job.domain), result)
 
     def counted(self, po: str) -> bool:
-        return self._counts(po) is not None
+        return self._known_counts(po) is not None
 
-    def _counts(self, po: str) -> Counts | None:
+    def _known_counts(self, po: str) -> list[int | str] | None:
         """The cache entry of a PO file's statistics and revision: [*stats, revision]."""
         known = self.cache.get(f"count:{po}")
-        if isinstance(known, list) and len(known) == 7:
-            return Counts(tuple(int(n) for n in known[:-1]), str(known[-1] or ""))
-        return None
+        return known if isinstance(known, list) and len(known) == len(STAT_FIELDS) + 1 else None
 
     def remember_counts(self, po: str | None, counts: Counts) -> None:
         self.cache.put(f"count:{po}", [*counts.stats, counts.revision])
@@ -190,10 +189,10 @@ class Inputs:
         revisions: list[str] = []
         for domain in self.domains:
             po = self.po_digest(name, domain)
-            known = self._counts(po) if po is not None else None
+            known = self._known_counts(po) if po is not None else None
             if known is not None:
-                stats = known.as_stats()
-                revisions.append(known.revision)
+                stats = stats_of(known[:-1])  # type: ignore[arg-type]
+                revisions.append(str(known[-1] or ""))
             else:
                 stats = self.pot_stats(domain).as_untranslated()
             total.domains[domain] = stats
