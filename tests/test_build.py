@@ -19,7 +19,7 @@ from lingopress.build import work as work_module
 from lingopress.buildcache import BuildCache, FileFact, code_digest, digest_bytes, read_facts, read_file
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
-from lingopress.errors import CatalogError, SourceError
+from lingopress.errors import CatalogError, LingopressError, SourceError
 from lingopress.extract import extract_project, write_pots
 from lingopress.gate import check_project
 from lingopress.lock import project_lock
@@ -689,3 +689,19 @@ def test_two_builds_at_once_both_succeed(project: Config) -> None:
     assert counts[0] == ["5", "0"] and counts[1][0] == "5" and int(counts[1][1]) > 10
     assert not (config.build_dir / build_module.STAGING).exists()
     assert (config.build_dir / "de/sample/index.html").is_file()
+
+
+def test_a_build_that_cannot_write_stops_with_one_line_and_changes_nothing(project: Config) -> None:
+    """An output that cannot be written (here: the staging folder is a file) stops the build with
+    ``path: cannot write: reason``, and build/ keeps the last complete site and its cache."""
+    config = prepare(project, translate=True)
+    build_site(config)
+    base = config.templates_dir / "base.html"
+    base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
+    blocker = config.build_dir / build_module.STAGING
+    blocker.write_bytes(b"not a folder")
+    untouched = everything(config)
+    with pytest.raises(LingopressError, match="cannot write: Not a directory") as caught:
+        build_site(config, jobs=1)
+    assert str(caught.value).startswith("build/") and "\n" not in str(caught.value)
+    assert everything(config) == untouched
