@@ -34,6 +34,7 @@ from lingopress.source import Article, read_article
 from lingopress.status import last_revision
 
 __all__ = [
+    "STAT_FIELDS",
     "ArticleJob",
     "CatalogJob",
     "Counts",
@@ -47,6 +48,9 @@ __all__ = [
     "UnitJob",
     "Worker",
     "counts_of",
+    "locale_catalog",
+    "stats_of",
+    "stats_tuple",
 ]
 
 STAT_FIELDS = (
