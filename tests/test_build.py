@@ -5,18 +5,24 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from lingopress import build as build_module
 from lingopress.build import Progress, build_site
-from lingopress.buildcache import BuildCache, FileFact, digest_bytes, read_facts, read_file
+from lingopress.build import pool as pool_module
+from lingopress.build import sitewide as sitewide_module
+from lingopress.build import work as work_module
+from lingopress.buildcache import BuildCache, FileFact, code_digest, digest_bytes, read_facts, read_file
 from lingopress.catalogs import update_project
 from lingopress.config import Config, load_config
-from lingopress.errors import CatalogError
+from lingopress.errors import CatalogError, LingopressError, SourceError
 from lingopress.extract import extract_project, write_pots
 from lingopress.gate import check_project
+from lingopress.lock import project_lock
 from lingopress.pofile import read_po, save_po
 
 SECOND = """+++
@@ -64,6 +70,15 @@ def tree(config: Config) -> dict[str, bytes]:
         p.relative_to(config.build_dir).as_posix(): p.read_bytes()
         for p in sorted(config.build_dir.rglob("*"))
         if p.is_file() and ".cache" not in p.parts
+    }
+
+
+def everything(config: Config) -> dict[str, tuple[bytes, int]]:
+    """Every file under build/, the caches included (but the project lock), with its time."""
+    return {
+        p.relative_to(config.build_dir).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(config.build_dir.rglob("*"))
+        if p.is_file() and p.name != "lock"
     }
 
 
@@ -293,59 +308,62 @@ def test_parallel_build_gives_the_same_bytes(
             shutil.rmtree(path)
         else:
             path.unlink()
-    monkeypatch.setattr(build_module, "_POOL_MIN_JOBS", 0)
-    monkeypatch.setattr(build_module, "_BATCH", 1)
-    monkeypatch.setattr(build_module, "_FILES_PER_JOB", 1)
+    monkeypatch.setattr(pool_module, "POOL_MIN_JOBS", 0)
+    monkeypatch.setattr(pool_module, "BATCH", 1)
+    monkeypatch.setattr(pool_module, "FILES_PER_JOB", 1)
     result = build_site(config, jobs=2)
     assert result.rendered == 8
     assert tree(config) == sequential
     # The workers hashed the inputs: the cache knows each PO file by its bytes.
-    cache = BuildCache.load(
-        config.build_dir / build_module.CACHE_FILE, build_module.code_digest(), str(config.root)
-    )
+    cache = BuildCache.load(config.build_dir / build_module.CACHE_FILE, code_digest(), str(config.root))
     for path in sorted(config.locales_dir.rglob("*.po")):
         assert cache.files[config.relative(path)][2] == digest_bytes(path.read_bytes()), path
     assert build_site(config, jobs=2).rendered == 0
 
 
 def test_gate_blocks_and_keeps_its_verdict(project: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A required locale with untranslated entries stops the build before anything is written; the
-    verdict on unchanged inputs is not computed twice; an edited catalog re-checks itself only;
-    fixed catalogs let the build through."""
+    """A required locale with untranslated entries stops the build before anything is written,
+    the build cache included (so the next build checks again); once a build goes through, the
+    verdict on unchanged inputs is not computed twice, and an edited catalog re-checks itself only."""
     config = prepare(project)
     calls: list[tuple[str, str]] = []
-    real = build_module.check_domain
+    real = work_module.check_domain
 
     def counting(config: Config, name: str, domain: str, *args: object):  # type: ignore[no-untyped-def]
         calls.append((name, domain))
         return real(config, name, domain, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "check_domain", counting)
+    monkeypatch.setattr(work_module, "check_domain", counting)
     result = build_site(config, gate=True)
     assert result.blocking and not (config.build_dir / "en").exists()
-    assert not (config.build_dir / build_module._STAGING).exists()
+    assert not (config.build_dir / build_module.STAGING).exists()
+    assert not (config.build_dir / build_module.CACHE_FILE).exists()
     assert {d.code for d in result.blocking} == {"untranslated"}
     assert {d.locale for d in result.blocking} == {"de", "tr", "ar"}
     every = sorted((name, domain) for name in ("ar", "de", "tr") for domain in ("sample", "site"))
     assert sorted(calls) == every
     calls.clear()
     assert build_site(config, gate=True).blocking == result.blocking
+    assert sorted(calls) == every
     assert build_site(config, ["de"], gate=True).blocking == [d for d in result.blocking if d.locale == "de"]
-    assert calls == []
-    path = config.po_path("tr", "sample")
-    os.utime(path, ns=(1, 1))  # touched, same bytes: no new check
-    assert build_site(config, gate=True).blocking == result.blocking
-    assert calls == []
-    path.write_bytes(path.read_bytes() + b"\n")
-    assert build_site(config, gate=True).blocking == result.blocking
-    assert calls == [("tr", "sample")]
     assert not (config.build_dir / "en").exists()
     config = prepare(config, translate=True)
     calls.clear()
     result = build_site(config, gate=True)
     assert result.blocking == [] and result.rendered == 5  # ja is complete now, so published
     assert sorted(calls) == every
-    assert not (config.build_dir / build_module._STAGING).exists()
+    calls.clear()
+    assert build_site(config, gate=True).blocking == []
+    assert build_site(config, ["de"], gate=True).blocking == []
+    assert calls == []
+    path = config.po_path("tr", "sample")
+    os.utime(path, ns=(1, 1))  # touched, same bytes: no new check
+    assert build_site(config, gate=True).blocking == []
+    assert calls == []
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert build_site(config, gate=True).blocking == []
+    assert calls == [("tr", "sample")]
+    assert not (config.build_dir / build_module.STAGING).exists()
 
 
 def test_build_gate_is_the_check(project: Config) -> None:
@@ -442,24 +460,35 @@ def test_forced_build_keeps_the_gates_verdicts(project: Config, monkeypatch: pyt
     build_site(config)
     build_site(config, ["de"], gate=True)
     calls: list[object] = []
-    monkeypatch.setattr(build_module, "check_domain", lambda *a: calls.append(a))
+    monkeypatch.setattr(work_module, "check_domain", lambda *a: calls.append(a))
     assert build_site(config, gate=True).blocking == []
     assert calls == []
 
 
-def test_pseudo_build_bypasses_and_drops_the_cache(project: Config) -> None:
-    """A build with pseudo-locales renders them without the cache; the next normal build renders
-    every page again (their language switcher lost the pseudo-locales) and removes the pseudo pages."""
+def test_pseudo_build_is_incremental_and_leaves_nothing_behind(project: Config) -> None:
+    """A build with pseudo-locales renders them through the same incremental build (a second one
+    renders nothing, an edited article renders its pages again); the next normal build renders
+    every page again (their language switcher lost the pseudo-locales) and removes the pseudo
+    pages, MO files and badges."""
     config = prepare(project, translate=True)
     plain = build_site(config)
     before = tree(config)
     pseudo = build_site(config, pseudo=True)
-    assert "en-xa/sample/index.html" in tree(config)
-    assert not (config.build_dir / build_module.CACHE_FILE).exists()
-    assert pseudo.pages == plain.pages + 2
-    again = build_site(config)
-    assert again.rendered == plain.pages
-    assert "build/en-xa/sample/index.html" in again.removed
+    built = tree(config)
+    assert {"en-xa/sample/index.html", "ar-xb/sample/index.html", "badges/en-xa.svg"} <= set(built)
+    assert "locale/en_XA/LC_MESSAGES/sample.mo" in built
+    assert pseudo.pages == pseudo.rendered == plain.pages + 2
+    assert "en_XA" in pseudo.stats
+    again = build_site(config, pseudo=True)
+    assert (again.rendered, again.written, again.removed) == (0, [], [])
+    edit(config.source_dir / "sample.md", "Patients come first.", "Patients always come first.")
+    edited = build_site(config, pseudo=True)
+    assert edited.rendered == pseudo.pages
+    assert tree(config)["en-xa/sample/index.html"] != built["en-xa/sample/index.html"]
+    edit(config.source_dir / "sample.md", "Patients always come first.", "Patients come first.")
+    normal = build_site(config)
+    assert normal.rendered == plain.pages
+    assert {"build/en-xa/sample/index.html", "build/badges/en-xa.svg"} <= set(normal.removed)
     assert tree(config) == before
 
 
@@ -470,13 +499,13 @@ def test_status_page_is_made_again_only_when_a_catalog_changes(
     config = prepare(project)
     build_site(config)
     calls: list[object] = []
-    real = build_module.write_status
+    real = sitewide_module.write_status
 
     def counting(*args: object, **kwargs: object) -> list[str]:
         calls.append(args[0])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "write_status", counting)
+    monkeypatch.setattr(sitewide_module, "write_status", counting)
     build_site(config)
     assert calls == []
     path = config.po_path("de", "sample")
@@ -495,7 +524,8 @@ def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> N
     moves none of them into build/: the site stays the last good one."""
     config = prepare(project, translate=True)
     assert build_site(config, gate=True).blocking == []
-    before = tree(config)
+    untouched = everything(config)
+    assert "build/.cache/build.json" in {f"build/{name}" for name in untouched}
     base = config.templates_dir / "base.html"
     base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
     path = config.po_path("de", "sample")
@@ -504,8 +534,8 @@ def test_blocked_build_leaves_the_published_site_as_it_was(project: Config) -> N
     save_po(path, catalog)
     result = build_site(config, gate=True)
     assert [(d.locale, d.code) for d in result.blocking] == [("de", "untranslated")]
-    assert tree(config) == before
-    assert not (config.build_dir / build_module._STAGING).exists()
+    assert everything(config) == untouched  # the pages, and the cache too
+    assert not (config.build_dir / build_module.STAGING).exists()
     catalog.messages[0].msgstr = ["Wieder übersetzt."]
     save_po(path, catalog)
     result = build_site(config, gate=True)
@@ -542,24 +572,26 @@ def test_build_stopped_by_an_unreadable_catalog_changes_nothing(project: Config)
     base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
     broken = config.po_path("de", "sample")  # a required locale: the preview count does not read it
     broken.write_text(broken.read_text("utf-8") + '\nmsgid "unterminated\n', "utf-8")
+    untouched = everything(config)
     with pytest.raises(CatalogError) as caught:
         build_site(config)
     assert caught.value.path == "locales/de/LC_MESSAGES/sample.po"
     assert tree(config) == before
-    assert not (config.build_dir / build_module._STAGING).exists()
+    assert everything(config) == untouched
+    assert not (config.build_dir / build_module.STAGING).exists()
 
 
 def test_cached_statistics_come_back_as_they_were_counted() -> None:
-    """Statistics travel through the cache as a list in _STAT_FIELDS order."""
+    """Statistics travel through the cache as a list in STAT_FIELDS order."""
     import dataclasses
 
     from lingopress.checks import Stats
 
-    assert [f.name for f in dataclasses.fields(Stats)][: len(build_module._STAT_FIELDS)] == list(
-        build_module._STAT_FIELDS
+    assert [f.name for f in dataclasses.fields(Stats)][: len(work_module.STAT_FIELDS)] == list(
+        work_module.STAT_FIELDS
     )
     stats = Stats(3, 1, 2, 30, 10, 20)
-    assert build_module._stats(build_module._stats_dict(stats)) == stats
+    assert work_module.stats_of(list(work_module.stats_tuple(stats))) == stats
 
 
 def test_read_file_reads_a_whole_file_and_nothing_else(tmp_path: Path) -> None:
@@ -587,3 +619,89 @@ def test_read_file_goes_on_after_a_read_cut_short(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(buildcache_module.os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
     fact, data = read_file(path) or pytest.fail("not read")
     assert data == path.read_bytes() and fact[2] == digest_bytes(data)
+
+
+DRAFT = SECOND.replace('slug = "second"', 'slug = "second"\ndraft = true')
+
+
+def test_a_draft_is_extracted_but_not_published(project: Config) -> None:
+    """An article with draft = true has a POT and PO files, but no page in any locale, no MO file
+    and no entry in the index or the sitemap; an article that becomes a draft loses its pages."""
+    (project.source_dir / "second.md").write_text(SECOND, "utf-8")
+    config = prepare(project, translate=True)
+    build_site(config)
+    assert "de/second/index.html" in tree(config)
+    (config.source_dir / "second.md").write_text(DRAFT, "utf-8")
+    config = prepare(config, translate=True)
+    assert config.pot_path("second").is_file() and config.po_path("de", "second").is_file()
+    result = build_site(config, gate=True)
+    assert result.blocking == [] and result.pages == 5
+    assert "build/de/second/index.html" in result.removed
+    assert "build/locale/de/LC_MESSAGES/second.mo" in result.removed
+    built = tree(config)
+    assert not [name for name in built if "second" in name]
+    assert b"Second Article" not in built["index.html"] and b"/second/" not in built["sitemap.xml"]
+    assert b"Sample Treatment" in built["index.html"]
+    (config.source_dir / "second.md").write_text(SECOND, "utf-8")
+    assert build_site(config).rendered == 5  # published again: its pages come back
+    assert "de/second/index.html" in tree(config)
+
+
+def test_draft_must_be_a_boolean(project: Config) -> None:
+    """draft = "yes" is a source error at its line, not a published (or hidden) article."""
+    (project.source_dir / "second.md").write_text(
+        SECOND.replace('slug = "second"', 'slug = "second"\ndraft = "no"')
+    )
+    with pytest.raises(SourceError, match="draft must be true or false") as caught:
+        build_site(project)
+    assert (caught.value.path, caught.value.line) == ("source/second.md", 4)
+
+
+_BUILD = (
+    "import sys\n"
+    "from lingopress.build import build_site\n"
+    "from lingopress.config import load_config\n"
+    "result = build_site(load_config(sys.argv[1]))\n"
+    "print(result.pages, len(result.written))\n"
+)
+
+
+def test_two_builds_at_once_both_succeed(project: Config) -> None:
+    """A build started while another task holds the project lock waits for it; two builds
+    waiting at once both go through, one after the other (the second finds the site up to date)."""
+    config = prepare(project, translate=True)
+    with project_lock(config.build_dir, "the test"):
+        builds = [
+            subprocess.Popen(
+                [sys.executable, "-c", _BUILD, str(config.root)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        for build in builds:
+            assert build.stderr is not None
+            assert "waiting for the test" in build.stderr.readline()
+    outputs = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], outputs
+    counts = sorted(out.split() for out, _ in outputs)
+    assert counts[0] == ["5", "0"] and counts[1][0] == "5" and int(counts[1][1]) > 10
+    assert not (config.build_dir / build_module.STAGING).exists()
+    assert (config.build_dir / "de/sample/index.html").is_file()
+
+
+def test_a_build_that_cannot_write_stops_with_one_line_and_changes_nothing(project: Config) -> None:
+    """An output that cannot be written (here: the staging folder is a file) stops the build with
+    ``path: cannot write: reason``, and build/ keeps the last complete site and its cache."""
+    config = prepare(project, translate=True)
+    build_site(config)
+    base = config.templates_dir / "base.html"
+    base.write_text(base.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
+    blocker = config.build_dir / build_module.STAGING
+    blocker.write_bytes(b"not a folder")
+    untouched = everything(config)
+    with pytest.raises(LingopressError, match="cannot write: Not a directory") as caught:
+        build_site(config, jobs=1)
+    assert str(caught.value).startswith("build/") and "\n" not in str(caught.value)
+    assert everything(config) == untouched

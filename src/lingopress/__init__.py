@@ -21,13 +21,21 @@ The package follows the flow of the data, one module per stage::
     mofile     Catalog -> MO bytes, as msgfmt --no-hash writes them
     checks     one translation -> Problems (placeholders, markup, style); statistics
     glossary   glossary/<locale>.csv -> the terms a translation must use
-    gate       the project -> Diagnostics and a verdict per locale (invoke check)
+    gate       the project -> Diagnostics and a verdict per locale (invoke check, the build's gate)
     report     check results -> text table, JSON, GitHub annotations
     render     Article + translations -> HTML page
     pseudo     pseudo-locales (accented, expanded, bracketed) for layout testing
     site       site-wide pieces: published locales, links, index, sitemap, assets
     status     translation dashboard: status.html, status.json, badges
-    build      the whole build (invoke build)
+    build      the whole build (invoke build), one module per phase:
+      inputs     the project's inputs as content hashes (buildcache), what is known of each
+      plan       what is out of date: pages to render, MO files to compile, files to check
+      (gate)     the required locales checked, verdicts kept per PO file (gate.Verdicts)
+      stage      render, check and compile per domain on all cores (work, pool), staged
+      sitewide   the language index, sitemap, status page and assets
+      cleanup    the outputs of what is gone removed
+    parallel   the one worker pool (forked processes) of extract, check, update, compile, build
+    lock       one writer of locales/ and build/ at a time
     sitecheck  the built site -> Diagnostics (links, hreflang, lang/dir)
     cli        the command line (lingopress COMMAND, and the invoke tasks): arguments, reports, exit codes
 """

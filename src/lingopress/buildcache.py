@@ -123,9 +123,9 @@ def code_digest() -> str:
         except OSError:
             st = None
         parts.append([name, origin, st.st_size if st else None, st.st_mtime_ns if st else None])
-    for path in sorted(package.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
         st = path.stat()
-        parts.append([path.name, st.st_size, st.st_mtime_ns])
+        parts.append([path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns])
     return digest_parts(*parts)
 
 

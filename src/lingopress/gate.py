@@ -1,5 +1,10 @@
 """The CI gate: reads source/, locales/ and glossary/, collects every diagnostic, decides once.
 
+One gate for ``invoke check`` (:func:`check_project`) and ``invoke build``
+(:class:`Verdicts`): both check each PO file with :func:`check_domain` and give the same
+findings in the same order. The build keeps each file's verdict, by the hash of every file it
+reads, so that a rebuild after one edit checks one file.
+
 Policy per locale comes from ``[tool.lingopress.locales]``: a *required*
 locale must be 100 % translated with no fuzzy entry; a *preview* locale is
 only measured, and published when at least ``min_percent`` of its messages are
@@ -21,8 +26,9 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
+from lingopress.buildcache import BuildCache, key_of
 from lingopress.catalogs import domains as pot_domains
 from lingopress.catalogs import read_locale_po
 from lingopress.checks import (
@@ -37,7 +43,7 @@ from lingopress.checks import (
 )
 from lingopress.config import Config
 from lingopress.errors import CatalogError, GlossaryError
-from lingopress.extract import Extraction, extract_project, pot_plan, stale_pots
+from lingopress.extract import Extraction, extract_project, pot_plan, stale_key, stale_pots
 from lingopress.formats import message_problems
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.locales import LocaleInfo, plural_forms_of
@@ -51,7 +57,9 @@ __all__ = [
     "SILENCEABLE",
     "CatalogCheck",
     "CheckResult",
+    "InputDigests",
     "LocaleSummary",
+    "Verdicts",
     "check_catalog",
     "check_domain",
     "check_project",
@@ -513,6 +521,144 @@ def project_stats(config: Config, locales: list[str] | None = None) -> dict[str,
             total.add(stats)
         result[name] = total
     return result
+
+
+# --------------------------------------------------------------------------- verdicts kept
+
+
+class InputDigests(Protocol):
+    """The hashes of the files a verdict depends on (the build knows them)."""
+
+    pyproject: str
+    domains: list[str]
+
+    def po_digest(self, locale: str, domain: str) -> str | None: ...
+    def pot_digest(self, domain: str) -> str | None: ...
+    def glossary_digest(self, locale: str) -> str | None: ...
+    def source_digest(self, domain: str) -> str: ...
+
+
+def _diagnostic_data(d: Diagnostic) -> list[str | int | None]:
+    return [d.path, d.line, d.severity, d.code, d.message, d.locale]
+
+
+def _diagnostic(data: list[Any]) -> Diagnostic:
+    """A diagnostic kept in the cache (JSON), made again."""
+    return Diagnostic(data[0], int(data[1]), data[2], data[3], data[4], data[5])
+
+
+class Verdicts:
+    """The gate's verdicts, kept in ``memo`` (the build cache) by the hash of every file each
+    one reads: a PO file's check (:func:`check_domain`) by the PO file, its POT file, the
+    locale's glossary and the configuration; a template's staleness by its source and the POT
+    file. :meth:`findings` puts them together as :func:`check_project` does."""
+
+    def __init__(self, config: Config, memo: BuildCache, inputs: InputDigests):
+        self.config, self.memo, self.inputs = config, memo, inputs
+        self._keys: dict[tuple[str, str], str] = {}
+        self._pot_stems: set[str] | None = None
+
+    def _key(self, locale: str, domain: str) -> str:
+        key = self._keys.get((locale, domain))
+        if key is None:
+            inputs = self.inputs
+            key = self._keys[(locale, domain)] = "verdict:" + key_of(
+                self.memo.code,
+                inputs.pyproject,
+                locale,
+                domain,
+                inputs.po_digest(locale, domain),
+                inputs.pot_digest(domain),
+                inputs.glossary_digest(locale),
+            )
+        return key
+
+    def _pot_key(self, domain: str) -> str:
+        return "pot-error:" + key_of(self.memo.code, self.inputs.pot_digest(domain))
+
+    def _stale_key(self, domain: str) -> str:
+        inputs = self.inputs
+        source = inputs.source_digest(domain)
+        return stale_key(self.memo.code, inputs.pyproject, domain, source, inputs.pot_digest(domain))
+
+    def knows(self, locale: str, domain: str) -> bool:
+        """Whether the PO file's check on its current inputs is known."""
+        return isinstance(self.memo.get(self._key(locale, domain)), list)
+
+    def knows_stale(self, domain: str) -> bool:
+        """Whether it is known if the domain's POT file is out of date."""
+        return isinstance(self.memo.get(self._stale_key(domain)), bool)
+
+    def remember(self, locale: str, domain: str, found: tuple[Diagnostic, ...]) -> None:
+        self.memo.put(self._key(locale, domain), [_diagnostic_data(d) for d in found])
+
+    def remember_pot(self, domain: str, error: Diagnostic | None) -> None:
+        """Why the domain's POT file cannot be read (None: it can), once a check read it."""
+        self.memo.put(self._pot_key(domain), _diagnostic_data(error) if error else [])
+
+    def remember_stale(self, domain: str, stale: bool) -> None:
+        self.memo.put(self._stale_key(domain), stale)
+
+    def keep(self, names: list[str]) -> None:
+        """Mark the verdicts on the current inputs of ``names`` as used, so that a build that
+        does not check them (forced, or a shard) does not drop them from the cache."""
+        for domain in self.inputs.domains:
+            self.memo.get(self._stale_key(domain))
+            self.memo.get(self._pot_key(domain))
+            for name in names:
+                self.memo.get(self._key(name, domain))
+
+    def blocking(self, locales: list[str]) -> list[Diagnostic]:
+        """The errors that stop a build: any of ``locales`` (the required ones in scope), or of
+        no locale (a stale or broken template)."""
+        return [d for d in self.findings(locales) if d.severity == "error"]
+
+    def findings(self, locales: list[str]) -> list[Diagnostic]:
+        """What :func:`check_project` finds of the templates and of ``locales``, in its order."""
+        found = self._template_findings()
+        for name in locales:
+            found.extend(locale_glossary(self.config, name)[1])
+            for domain in sorted(self.inputs.domains):
+                found.extend(_diagnostic(d) for d in self.memo.get(self._key(name, domain)) or [])
+            found.extend(orphan_diagnostics(self.config, name, self._stems() | set(self.inputs.domains)))
+        return found
+
+    def _stems(self) -> set[str]:
+        """The domains that have a POT file."""
+        if self._pot_stems is None:
+            folder = self.config.locales_dir
+            try:
+                names = os.listdir(folder)  # noqa: PTH208 -- names only, on every build
+            except (FileNotFoundError, NotADirectoryError):
+                names = []
+            self._pot_stems = {
+                n[: -len(".pot")] for n in names if n.endswith(".pot") and not n.startswith(".")
+            }
+        return self._pot_stems
+
+    def _template_findings(self) -> list[Diagnostic]:
+        """Templates that are stale, missing or unreadable, or have no domain any more."""
+        config, inputs = self.config, self.inputs
+        found: list[Diagnostic] = []
+        for domain in inputs.domains:
+            if self.memo.get(self._stale_key(domain)):
+                why = (
+                    "template is out of date: run 'invoke extract' and commit the result"
+                    if inputs.pot_digest(domain) is not None
+                    else "template missing: run 'invoke extract' and commit the result"
+                )
+                found.append(
+                    Diagnostic(config.relative(config.pot_path(domain)), 1, "error", "stale-pot", why)
+                )
+        for stem in sorted(self._stems() - set(inputs.domains)):
+            why = "template of a domain that no longer exists: run 'invoke extract'"
+            found.append(Diagnostic(config.relative(config.pot_path(stem)), 1, "error", "stale-pot", why))
+        found.sort(key=lambda d: d.path)
+        for domain in sorted(inputs.domains):
+            error = self.memo.get(self._pot_key(domain))
+            if error:
+                found.append(_diagnostic(error))
+        return found
 
 
 assert set(CODES) >= SILENCEABLE

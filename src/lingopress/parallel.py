@@ -1,14 +1,19 @@
-"""Work spread over every core, for the tasks that read a whole project (extract, check, update,
-compile; the build has its own pool, see :mod:`lingopress.build`).
+"""Work spread over every core: the one worker pool of every task that reads a whole project
+(extract, check, update, compile, build).
 
-The workers are forked: they start with what the caller has already read (templates,
-glossaries, the configuration) in a module-level variable, and only their results travel
-back. Where fork is not available, or the work is small, it runs in this process.
+The pool is a :class:`concurrent.futures.ProcessPoolExecutor` whose workers are forked where
+the system can: they start with what the caller has already read (templates, glossaries, the
+configuration, the build's renderer), and only the work's results travel back. Where fork is
+not available, or the work is small, it runs in this process. :func:`start_pool` gives the
+pool itself (the build keeps one for its phases); :func:`map_chunks` maps a function over
+chunks of items with one.
 
-They are plain forks that share a pipe of chunk numbers and write their results to a pipe
-each, not a :class:`concurrent.futures.ProcessPoolExecutor`: importing that (sockets, queues,
-threads) and starting its threads took about 30 ms of this process's time, a tenth of
-extracting 250 articles.
+Measured against the hand-written forks (a pipe of chunk numbers, a result pipe per worker)
+this module had before, with ``benchmarks/bench.py --sizes 1000`` side by side: the pool's
+import (about 18 ms) and its start and stop (about 12 ms, against 6) cost a task that
+uses it some 25-30 ms, once per task, not per page: a fifth of extracting 100 articles, a
+small part of any stage at 10,000 pages, and nothing on the seed site, which is too small
+to start a pool.
 """
 
 from __future__ import annotations
@@ -16,23 +21,19 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import select
-import signal
-import struct
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
-__all__ = ["WorkerError", "cores", "map_chunks"]
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+__all__ = ["WorkerError", "cores", "fork_available", "map_chunks", "start_pool"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-_INDEX = struct.Struct("<I")
-"""A chunk's number in the pipe of work (4 bytes: each read of it takes one, whole)."""
-_LENGTH = struct.Struct("<Q")
-"""The length of a pickled result, before it in a worker's pipe."""
+Ts = TypeVarTuple("Ts")
 
 
 class WorkerError(RuntimeError):
@@ -42,6 +43,33 @@ class WorkerError(RuntimeError):
 def cores() -> int:
     """The processes worth starting: one per core, at most eight."""
     return min(os.cpu_count() or 1, 8)
+
+
+def fork_available() -> bool:
+    return hasattr(os, "fork")
+
+
+def start_pool(
+    processes: int,
+    initializer: Callable[[*Ts], object] | None = None,
+    initargs: tuple[*Ts] = (),  # type: ignore[assignment]
+) -> ProcessPoolExecutor:
+    """A pool of ``processes`` workers, forked from this process where the system can (else
+    spawned: ``initializer`` then has to set up what they need)."""
+    import multiprocessing  # imported on first need: a small project runs in this process
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if fork_available() else "spawn"
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # or a worker would write what is buffered again when it ends
+    context = multiprocessing.get_context(method)
+    if initializer is None:
+        return ProcessPoolExecutor(processes, mp_context=context)
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=initializer, initargs=initargs)
+
+
+_work: tuple[Callable[[list[Any]], list[Any]], list[list[Any]]] | None = None
+"""The function and chunks of the running :func:`map_chunks` (the forked workers have them)."""
 
 
 def map_chunks(
@@ -60,11 +88,14 @@ def map_chunks(
     ``meanwhile`` is called in this process while the workers run (first, when there are
     none); an exception it raises is raised here, before those of the chunks.
     """
+    global _work
     processes = cores()
-    if processes < 2 or len(items) < min_items or not hasattr(os, "fork"):
+    if processes < 2 or len(items) < min_items or not fork_available():
         if meanwhile is not None:
             meanwhile()
         return function(list(items))
+    from concurrent.futures.process import BrokenProcessPool
+
     size = max(1, -(-len(items) // (processes * chunks_per_core)))
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
     # What this process holds is frozen while the workers run: their garbage collections skip
@@ -73,135 +104,56 @@ def map_chunks(
     # objects itself keeps them frozen, with those made since.)
     thawed = gc.get_freeze_count() == 0
     gc.freeze()
+    _work = (function, chunks)
+    pool = start_pool(min(processes, len(chunks)))
+    finished = False
     try:
-        return _forked(function, chunks, min(processes, len(chunks)), meanwhile)
+        futures = [pool.submit(_chunk, index) for index in range(len(chunks))]
+        if meanwhile is not None:
+            meanwhile()
+        found: list[R] = []
+        for index, future in enumerate(futures):
+            try:
+                data = future.result()
+            except BrokenProcessPool:
+                raise WorkerError(
+                    f"a worker process ended before its work was done (part {index + 1})"
+                ) from None
+            ok, value = pickle.loads(data)
+            if not ok:
+                raise value
+            found.extend(value)
+        finished = True
+        return found
     finally:
+        pool.shutdown(wait=True, cancel_futures=not finished)
+        _work = None
         if thawed:
             gc.unfreeze()
 
 
-def _forked(
-    function: Callable[[list[T]], list[R]],
-    chunks: list[list[T]],
-    processes: int,
-    meanwhile: Callable[[], object] | None,
-) -> list[R]:
-    # The chunk numbers, written before any worker starts: each worker takes the next one
-    # when it is free, so a slower core does fewer.
-    work, work_end = os.pipe()
-    os.write(work_end, b"".join(_INDEX.pack(i) for i in range(len(chunks))))
-    os.close(work_end)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # or a worker would write what is buffered again when it ends
-    workers: dict[int, int] = {}  # the read end of its pipe -> its process id
-    finished = False  # every worker has closed its pipe
+def _chunk(index: int) -> bytes:
+    """In a worker: one chunk's results, or the exception it raised, pickled here so that what
+    cannot be sent back is told as such (see :func:`_pickled`)."""
+    assert _work is not None
+    function, chunks = _work
     try:
-        for _ in range(processes):
-            results, results_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(results)
-                _work(function, chunks, work, results_end)  # never returns
-            os.close(results_end)
-            workers[results] = pid
-        os.close(work)
-        work = -1
-        if meanwhile is not None:
-            meanwhile()
-        done = _collect(list(workers))
-        finished = True
-        found: list[R] = []
-        for index in range(len(chunks)):
-            if index not in done:
-                raise WorkerError(f"a worker process ended before its work was done (part {index + 1})")
-            ok, value = done[index]
-            if not ok:
-                raise value
-            found.extend(value)
-        return found
-    finally:
-        if work >= 0:
-            os.close(work)
-        _end(workers, stop=not finished)
+        return _pickled(True, function(chunks[index]))
+    except BaseException as exc:  # given back, to be raised in the parent process
+        exc.add_note("in a worker process:\n" + traceback.format_exc())
+        return _pickled(False, exc)
 
 
-def _work(function: Callable[[list[T]], list[R]], chunks: list[list[T]], work: int, out: int) -> None:
-    """A worker's life: chunks taken from ``work`` until there are none, each one's results (or
-    exception) written to ``out``; then the process ends, without running what the parent
-    process would at its exit."""
-    status = 0
-    try:
-        with os.fdopen(out, "wb") as pipe:
-            while taken := os.read(work, _INDEX.size):
-                (index,) = _INDEX.unpack(taken)
-                try:
-                    result: tuple[bool, Any] = (True, function(chunks[index]))
-                except BaseException as exc:  # given back, to be raised in the parent process
-                    exc.add_note("in a worker process:\n" + traceback.format_exc())
-                    result = (False, exc)
-                data = _pickled(index, *result)
-                pipe.write(_LENGTH.pack(len(data)))
-                pipe.write(data)
-                pipe.flush()
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-    except BaseException:
-        status = 1
-    finally:
-        os._exit(status)
-
-
-def _pickled(index: int, ok: bool, value: Any) -> bytes:
-    """A chunk's results (``ok``) or exception, pickled; what cannot be pickled, or made again
-    from its pickle (an exception whose arguments are not those of its class), is sent as a
+def _pickled(ok: bool, value: Any) -> bytes:
+    """Results (``ok``) or an exception, pickled; what cannot be pickled, or made again from its
+    pickle (an exception whose arguments are not those of its class), is sent as a
     :class:`RuntimeError` that says what it was."""
     try:
-        data = pickle.dumps((index, ok, value), pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((ok, value), pickle.HIGHEST_PROTOCOL)
         if not ok:
             pickle.loads(data)
         return data
     except Exception as exc:
         what = f"{type(value).__name__}: {value}" if not ok else "the results"
         problem = RuntimeError(f"{what} (cannot be sent from a worker process: {exc})")
-        return pickle.dumps((index, False, problem), pickle.HIGHEST_PROTOCOL)
-
-
-def _collect(pipes: list[int]) -> dict[int, tuple[bool, Any]]:
-    """Every result the workers write, by chunk number, read as it comes from all their pipes
-    (a worker whose pipe is full waits until it is read) until each one is closed."""
-    buffers = {fd: bytearray() for fd in pipes}
-    done: dict[int, tuple[bool, Any]] = {}
-    poll = select.poll()
-    for fd in pipes:
-        poll.register(fd, select.POLLIN)
-    while buffers:
-        for fd, _ in poll.poll():
-            data = os.read(fd, 1 << 20)
-            if not data:  # closed: the worker is done
-                poll.unregister(fd)
-                del buffers[fd]
-                continue
-            buffer = buffers[fd]
-            buffer += data
-            while len(buffer) >= _LENGTH.size:
-                (length,) = _LENGTH.unpack_from(buffer)
-                end = _LENGTH.size + length
-                if len(buffer) < end:
-                    break
-                index, ok, value = pickle.loads(buffer[_LENGTH.size : end])
-                del buffer[:end]
-                done[index] = (ok, value)
-    return done
-
-
-def _end(workers: dict[int, int], stop: bool) -> None:
-    """Close the pipes and wait for the workers; ``stop``: they may still be at work (this
-    process was interrupted, or ``meanwhile`` failed), and are stopped first."""
-    for fd, pid in workers.items():
-        os.close(fd)
-        try:
-            if stop:
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ChildProcessError, ProcessLookupError):
-            pass
+        return pickle.dumps((False, problem), pickle.HIGHEST_PROTOCOL)

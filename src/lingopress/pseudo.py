@@ -7,8 +7,10 @@ closing bracket, and a layout that cannot take ~35 % longer text breaks at once.
 Placeholders, inline Markdown, link targets and code spans are kept as they
 are, so a pseudo-translation passes the same checks as a real one.
 
-Pseudo-locales are made in memory from the POT templates; nothing is written
-to ``locales/``.
+Pseudo-locales are made in memory from what extraction makes of the sources; nothing is
+written to ``locales/``. The build (``invoke build --pseudo``) treats them as locales of
+their own, incrementally like the others: a pseudo page is rendered again when its
+source changes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -37,7 +38,7 @@ __all__ = [
     "pseudo_locale",
     "pseudo_text",
     "untranslated_text",
-    "with_pseudo_locales",
+    "with_pseudo_config",
 ]
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -203,19 +204,12 @@ def pseudo_catalog(pot: Catalog, info: PseudoLocaleInfo) -> Catalog:
     return catalog
 
 
-def with_pseudo_locales(
-    config: Config,
-    catalogs: Mapping[str, Mapping[str, Catalog | None]],
-    pots: Mapping[str, Catalog],
-) -> tuple[Config, dict[str, dict[str, Catalog | None]]]:
-    """``config`` and ``catalogs`` with every pseudo-locale added, complete, as a required locale."""
+def with_pseudo_config(config: Config) -> Config:
+    """``config`` with every pseudo-locale added as a required locale."""
     locales = dict(config.locales)
-    merged: dict[str, dict[str, Catalog | None]] = {name: dict(c) for name, c in catalogs.items()}
     for name in PSEUDO_LOCALES:
-        info = pseudo_locale(name)
-        locales[name] = LocaleConfig(info=info, status="required", min_percent=100.0)
-        merged[name] = {domain: pseudo_catalog(pot, info) for domain, pot in pots.items()}
-    return dataclasses.replace(config, locales=MappingProxyType(locales)), merged
+        locales[name] = LocaleConfig(info=pseudo_locale(name), status="required", min_percent=100.0)
+    return dataclasses.replace(config, locales=MappingProxyType(locales))
 
 
 def untranslated_text(text: str) -> bool:

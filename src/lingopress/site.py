@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,7 +236,5 @@ def static_files(config: Config) -> list[Path]:
 def copy_static(config: Config, report: BuildReport) -> None:
     for path in static_files(config):
         target = config.build_dir / "static" / path.relative_to(config.static_dir)
-        if not target.exists() or target.read_bytes() != path.read_bytes():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+        if write_atomic(target, path.read_bytes(), durable=False):  # build output: made again if lost
             report.written.append(config.relative(target))

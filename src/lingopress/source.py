@@ -43,6 +43,8 @@ class Article:
     value_lines: MappingProxyType[str, int]
     digest: str
     """A hash of the file's bytes: pages are rebuilt when it changes."""
+    draft: bool = False
+    """``draft = true``: extracted (its translation can start) but not published by the build."""
 
     def front_facts(self) -> dict[str, str | None]:
         """What the caches keep of the front matter (plain data, by the hash of the file)."""
@@ -153,6 +155,9 @@ def parse_article(text: str, path: str) -> Article:
         if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
             raise SourceError(f"{key} must be a TOML date such as 2025-01-31", path, keys.get(key, 2))
         dates[key] = value
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        raise SourceError("draft must be true or false", path, keys.get("draft", 2))
     raw_values = meta.get("values", {})
     if not isinstance(raw_values, dict):
         raise SourceError("[values] must be a table", path, keys.get("values", 2))
@@ -183,6 +188,7 @@ def parse_article(text: str, path: str) -> Article:
         description_line=keys.get("description", 2),
         value_lines=MappingProxyType(value_lines),
         digest=digest,
+        draft=draft,
     )
 
 
