@@ -65,6 +65,8 @@ def _write(path: Path, body: str, language: str = "de") -> Path:
         (["check", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
         (["check", "--locale", ","], "argument --locale: name at least one locale"),
         (["import"], "name at least one PO file"),
+        (["import", ""], "argument FILE: an empty file name"),
+        (["import", "--file", " "], "argument --file: an empty file name"),
         (["publish"], "argument COMMAND: invalid choice: 'publish'"),
         ([], "the following arguments are required: COMMAND"),
         (["build", "--frobnicate"], "unrecognized arguments: --frobnicate"),

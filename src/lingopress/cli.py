@@ -120,9 +120,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--purge-obsolete", action="store_true", help="drop obsolete (#~) entries")
 
     p = command("import", "Merge translators' PO files into locales/, entry by entry, validated.")
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="a translator's PO file")
+    p.add_argument("files", nargs="*", type=_file_name, metavar="FILE", help="a translator's PO file")
     p.add_argument(
-        "--file", action="append", type=Path, default=[], metavar="FILE", help="one more PO file (repeatable)"
+        "--file", action="append", type=_file_name, default=[], metavar="FILE", help="one more PO file (repeatable)"
     )
     p.add_argument("--locale", metavar="LOCALE", help="the files' locale (default: their Language header)")
     p.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")
@@ -225,6 +225,14 @@ def update(args: argparse.Namespace) -> None:
 def _lines(path: str, lines: list[int], limit: int = 10) -> str:
     shown = ", ".join(f"{path}:{line}" for line in lines[:limit])
     return shown + (f", and {len(lines) - limit} more" if len(lines) > limit else "")
+
+
+def _file_name(value: str) -> Path:
+    """A file named on the command line; an empty name (``import ""``) is a usage error, not the
+    current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    return Path(value)
 
 
 def import_(args: argparse.Namespace) -> None:
