@@ -66,3 +66,13 @@ def test_a_locale_is_named_by_its_identifier_or_its_bcp47_tag() -> None:
     for name in ("sr-Cyrl", "pt", "../de", "de-"):
         with pytest.raises(ConfigError, match=r"^pyproject.toml: locale .* is not configured"):
             config.locale(name)
+
+
+def test_configured_locales_may_be_written_as_bcp47_tags() -> None:
+    """``sr-Latn = {...}`` in pyproject.toml configures ``sr_Latn`` (its paths and headers use the
+    gettext identifier); naming one locale twice, in either form, is an error naming the key."""
+    config = config_from_dict(Path(), {**BASE, "locales": {"sr-Latn": {}, "pt-BR": {"status": "preview"}}})
+    assert list(config.locales) == ["sr_Latn", "pt_BR"]
+    assert config.po_path("sr_Latn", "site").parts[-3] == "sr_Latn"
+    with pytest.raises(ConfigError, match=r"locales\.sr-Latn.*'sr_Latn' a second time"):
+        config_from_dict(Path(), {**BASE, "locales": {"sr_Latn": {}, "sr-Latn": {}}})

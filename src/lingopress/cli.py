@@ -122,7 +122,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     p = command("import", "Merge translators' PO files into locales/, entry by entry, validated.")
     p.add_argument("files", nargs="*", type=_file_name, metavar="FILE", help="a translator's PO file")
     p.add_argument(
-        "--file", action="append", type=_file_name, default=[], metavar="FILE", help="one more PO file (repeatable)"
+        "--file",
+        action="append",
+        type=_file_name,
+        default=[],
+        metavar="FILE",
+        help="one more PO file (repeatable)",
     )
     p.add_argument("--locale", metavar="LOCALE", help="the files' locale (default: their Language header)")
     p.add_argument("--dry-run", action="store_true", help="write nothing; show what would change")

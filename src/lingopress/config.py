@@ -153,6 +153,7 @@ def config_from_dict(root: Path, section: dict[str, Any]) -> Config:
     source_name = section.get("source_locale", "en")
     if not isinstance(source_name, str):
         raise _error("source_locale", "must be a string such as 'en'")
+    source_name = locale_name(source_name)  # a BCP 47 tag ('en-GB') names the same locale
     try:
         source = locale_info(source_name)
     except ValueError as exc:
@@ -171,8 +172,13 @@ def config_from_dict(root: Path, section: dict[str, Any]) -> Config:
     if not isinstance(raw_locales, dict):
         raise _error("locales", "must be a table of locale = { status = ... }")
     locales: dict[str, LocaleConfig] = {}
-    for name, spec in raw_locales.items():
-        key = f"locales.{name}"
+    for written, spec in raw_locales.items():
+        key = f"locales.{written}"
+        # A BCP 47 tag ("sr-Latn", "pt-BR") names the locale whose gettext identifier is
+        # "sr_Latn", "pt_BR": that identifier is the one used in paths and PO headers.
+        name = locale_name(written)
+        if name in locales:
+            raise _error(key, f"names the locale {name!r} a second time")
         try:
             info = locale_info(name)
         except ValueError as exc:
