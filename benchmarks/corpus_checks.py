@@ -5,8 +5,9 @@
 CORPUS_DIR holds ``markdown/`` (Markdown documents, searched recursively) and ``po-merge/10k``
 and ``po-merge/52k`` (``old.po``, ``new.pot``, ``manifest.json``); what is missing is passed over.
 It checks that the page pipeline of segment.py, every block given its own text back, renders
-every document as Python-Markdown does with the same extensions; that every catalog written by msgcat comes back byte for byte, and the merge's recall of
-edited msgids and its stray suggestions. Exits 1 when a check fails.
+every document without braces as Python-Markdown does with the same extensions (whitespace
+aside); that every catalog written by msgcat comes back byte for byte; and the merge's recall
+of edited msgids and its stray suggestions. Exits 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def check_markdown(folder: Path) -> list[str]:
             failures.append(f"{path}: the page pipeline renders it otherwise than Python-Markdown")
     elapsed = time.perf_counter() - start
     print(
-        f"markdown: {len(documents)} documents without braces, {len(failures)} rendered otherwise; {elapsed:.2f} s"
+        f"markdown: {len(documents)} documents without braces,"
+        f" {len(failures)} rendered otherwise; {elapsed:.2f} s"
     )
     return failures
 
