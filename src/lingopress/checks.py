@@ -614,10 +614,12 @@ def url_problems(msgid: str, msgstr: str) -> list[Problem]:
     >>> url_problems("[a](ftp://x.example/)", "[b](ftp://x.example/)")
     []
     """
-    if _ATTR_LIST_LIKE_RE.search(msgstr) is None and (
-        _URL_MARKUP_RE.search(msgstr) is None or not _may_name_other_scheme(msgstr)
-    ):
-        return []
+    if _ATTR_LIST_LIKE_RE.search(msgstr) is None:
+        # A URL's scheme stands after the bracket or angle bracket that opens its link, image,
+        # reference definition or autolink: what comes before the first one names none.
+        opener = _URL_MARKUP_RE.search(msgstr)
+        if opener is None or not _may_name_other_scheme(msgstr[opener.start() :]):
+            return []
     refused = _refused_urls(msgstr)
     if not refused:
         return []
